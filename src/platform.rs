@@ -37,3 +37,41 @@ mod imp {
 pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     pollster::block_on(future)
 }
+
+/// What the browser says about its WebGPU adapter (`GPUAdapter.info`): wgpu's web backend only
+/// forwards the (often empty) description, so the page asks for vendor and architecture itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BrowserAdapterInfo {
+    /// e.g. "google", "nvidia"
+    pub vendor: String,
+    /// e.g. "swiftshader", "ampere"
+    pub architecture: String,
+    /// Free-form description; frequently empty.
+    pub description: String,
+}
+
+/// Reads `navigator.gpu.requestAdapter().info` (browser only; `None` elsewhere or without WebGPU).
+#[cfg(target_arch = "wasm32")]
+pub async fn browser_adapter_info() -> Option<BrowserAdapterInfo> {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let get = |obj: &JsValue, key: &str| Reflect::get(obj, &JsValue::from_str(key)).ok();
+    let navigator = get(&js_sys::global(), "navigator")?;
+    let gpu = get(&navigator, "gpu").filter(|g| !g.is_undefined() && !g.is_null())?;
+    let request: Function = get(&gpu, "requestAdapter")?.dyn_into().ok()?;
+    let promise: Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = get(&adapter, "info").filter(|i| !i.is_undefined() && !i.is_null())?;
+    let text = |key: &str| get(&info, key).and_then(|v| v.as_string()).unwrap_or_default();
+    Some(BrowserAdapterInfo {
+        vendor: text("vendor"),
+        architecture: text("architecture"),
+        description: text("description"),
+    })
+}
+
+/// Native builds have no browser adapter.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn browser_adapter_info() -> Option<BrowserAdapterInfo> {
+    None
+}

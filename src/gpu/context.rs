@@ -99,16 +99,14 @@ impl AdapterReport {
         }
     }
 
-    /// One human line: "SwiftShader Device (webgpu, cpu)".
+    /// One human line, e.g. "google swiftshader (webgpu, cpu)" or "llvmpipe (…) (vulkan, cpu)".
     pub fn summary(&self) -> String {
-        let name = if self.name.is_empty() {
-            if self.driver.is_empty() {
-                "unnamed adapter".to_string()
-            } else {
-                self.driver.clone()
-            }
-        } else {
+        let name = if !self.name.is_empty() {
             self.name.clone()
+        } else if !self.driver.is_empty() {
+            format!("{} {}", self.vendor, self.driver).trim().to_string()
+        } else {
+            "unnamed adapter".to_string()
         };
         format!("{name} ({}, {})", self.backend, self.device_type)
     }
@@ -151,7 +149,14 @@ impl GpuContext {
             })
             .await
             .map_err(|e| GpuError::DeviceRequest(e.to_string()))?;
-        let report = AdapterReport::from_adapter(&adapter, &limits);
+        let mut report = AdapterReport::from_adapter(&adapter, &limits);
+        if let Some(web) = crate::platform::browser_adapter_info().await {
+            report.vendor = web.vendor;
+            report.driver = web.architecture;
+            if report.name.is_empty() {
+                report.name = web.description;
+            }
+        }
         Ok(GpuContext {
             device,
             queue,
