@@ -62,7 +62,11 @@ pub async fn browser_adapter_info() -> Option<BrowserAdapterInfo> {
     let promise: Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
     let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
     let info = get(&adapter, "info").filter(|i| !i.is_undefined() && !i.is_null())?;
-    let text = |key: &str| get(&info, key).and_then(|v| v.as_string()).unwrap_or_default();
+    let text = |key: &str| {
+        get(&info, key)
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
     Some(BrowserAdapterInfo {
         vendor: text("vendor"),
         architecture: text("architecture"),

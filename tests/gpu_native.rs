@@ -7,7 +7,8 @@ use automl::platform::block_on;
 
 #[test]
 fn an_adapter_is_available_and_described() {
-    let ctx = block_on(GpuContext::new()).expect("a Vulkan adapter (lavapipe on CPU-only machines)");
+    let ctx =
+        block_on(GpuContext::new()).expect("a Vulkan adapter (lavapipe on CPU-only machines)");
     assert!(!ctx.report.backend.is_empty());
     assert!(ctx.report.max_compute_invocations_per_workgroup >= 64);
     assert!(!ctx.report.summary().is_empty());
@@ -27,7 +28,10 @@ fn matmul_kernel_matches_cpu_on_awkward_shapes() {
         let cpu = matmul::matmul_cpu(&a, &b, m, k, n);
         assert_eq!(gpu.len(), cpu.len());
         for (i, (g, c)) in gpu.iter().zip(&cpu).enumerate() {
-            assert!((g - c).abs() < 1e-4, "{m}x{k}x{n} element {i}: gpu {g} cpu {c}");
+            assert!(
+                (g - c).abs() < 1e-4,
+                "{m}x{k}x{n} element {i}: gpu {g} cpu {c}"
+            );
         }
     }
 }

@@ -78,7 +78,9 @@ impl AdapterReport {
         let driver = if info.driver.is_empty() {
             info.driver_info.clone()
         } else {
-            format!("{} {}", info.driver, info.driver_info).trim().to_string()
+            format!("{} {}", info.driver, info.driver_info)
+                .trim()
+                .to_string()
         };
         AdapterReport {
             name: info.name.clone(),
@@ -90,7 +92,7 @@ impl AdapterReport {
             backend: info.backend.to_str().to_string(),
             device_type: device_type.to_string(),
             driver,
-            max_storage_buffer_binding_size: limits.max_storage_buffer_binding_size as u64,
+            max_storage_buffer_binding_size: limits.max_storage_buffer_binding_size,
             max_buffer_size: limits.max_buffer_size,
             max_compute_workgroup_storage_size: limits.max_compute_workgroup_storage_size,
             max_compute_invocations_per_workgroup: limits.max_compute_invocations_per_workgroup,
@@ -104,7 +106,9 @@ impl AdapterReport {
         let name = if !self.name.is_empty() {
             self.name.clone()
         } else if !self.driver.is_empty() {
-            format!("{} {}", self.vendor, self.driver).trim().to_string()
+            format!("{} {}", self.vendor, self.driver)
+                .trim()
+                .to_string()
         } else {
             "unnamed adapter".to_string()
         };

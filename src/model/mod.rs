@@ -4,7 +4,5 @@
 pub mod spec;
 pub mod trainer;
 
-pub use spec::{
-    Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError,
-};
+pub use spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError};
 pub use trainer::{EpochMetrics, LayerWeights, TrainData, Weights};
