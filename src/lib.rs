@@ -17,6 +17,8 @@
 //! - [`model`]: candidate network specs and the CPU reference trainer.
 //! - [`gpu`]: the WebGPU/wgpu context and the population trainer's kernels.
 //! - [`baselines`]: classical `smartcore` models on the same split.
+//! - [`search`]: search space, samplers, multi-fidelity schedulers, the search state machine.
+//! - [`report`]: metrics, leaderboard and export formats.
 //! - [`rng`]: the seeded random numbers every path shares.
 //! - [`platform`]: the only place that knows whether it runs in a browser or natively.
 //! - `web` (wasm32 only): the thin wasm-bindgen surface used by the page's worker.
@@ -27,7 +29,9 @@ pub mod error;
 pub mod gpu;
 pub mod model;
 pub mod platform;
+pub mod report;
 pub mod rng;
+pub mod search;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
