@@ -98,6 +98,7 @@ const renderAll = throttle(() => {
   pareto.render(run);
   board.render(run);
   renderProgress();
+  document.body.dataset.finishedTrials = String(run.finishedTrials().length);
   if (run.finished) renderAfter();
 }, 250);
 

@@ -4,7 +4,14 @@
 import init, * as engine from "./pkg/automl.js";
 
 const ready = init();
-let session = null;
+
+/** Engine calls run one at a time: a request waits for the step in progress (steps are short). */
+let chain = Promise.resolve();
+function exclusive(fn) {
+  const next = chain.then(fn);
+  chain = next.catch(() => {});
+  return next;
+}
 
 /** Search loop state. */
 const loop = { active: false, paused: false, stop: false, wake: null, startedAt: 0, pausedMs: 0, pausedAt: 0, epochs: 0, trials: 0 };
@@ -44,7 +51,7 @@ async function runLoop() {
         await new Promise((resolve) => (loop.wake = resolve));
         continue;
       }
-      const events = loop.stop ? await session.stop() : await session.step();
+      const events = await exclusive(() => (loop.stop ? engine.stop() : engine.step()));
       post(events);
       if (events.some((e) => e.type === "search_finished")) break;
       await yieldToEventLoop();
@@ -56,24 +63,19 @@ async function runLoop() {
   }
 }
 
-function needSession() {
-  if (!session) session = new engine.Session();
-  return session;
-}
-
 const methods = {
   selfCheck: () => engine.selfCheck(),
-  datasets: () => needSession().datasets(),
-  loadBuiltin: ({ id }) => needSession().loadBuiltin(id),
+  datasets: () => engine.datasets(),
+  loadBuiltin: ({ id }) => engine.loadBuiltin(id),
   loadCsv: async ({ file }) => {
     const bytes = new Uint8Array(await file.arrayBuffer());
-    return needSession().loadCsv(bytes, file.name);
+    return engine.loadCsv(bytes, file.name);
   },
-  configure: (roles) => needSession().configure(roles),
-  plan: ({ config }) => needSession().plan(config),
+  configure: (roles) => engine.configure(roles),
+  plan: ({ config }) => engine.plan(config),
   start: async ({ config }) => {
     if (loop.active) throw new Error("a search is already running");
-    const result = await needSession().startSearch(config);
+    const result = await engine.startSearch(config);
     Object.assign(loop, { active: true, paused: false, stop: false, startedAt: performance.now(), pausedMs: 0, epochs: 0, trials: 0 });
     runLoop();
     return result;
@@ -82,7 +84,6 @@ const methods = {
     if (loop.active && !loop.paused) {
       loop.paused = true;
       loop.pausedAt = performance.now();
-      session.pause();
     }
     return true;
   },
@@ -90,7 +91,6 @@ const methods = {
     if (loop.paused) {
       loop.pausedMs += performance.now() - loop.pausedAt;
       loop.paused = false;
-      session.resume();
       loop.wake?.();
     }
     return true;
@@ -100,10 +100,10 @@ const methods = {
     if (loop.paused) methods.resume();
     return true;
   },
-  candidate: ({ trial }) => needSession().candidate(trial),
-  exportModel: () => needSession().exportModel(),
-  exportJournal: () => needSession().exportJournal(),
-  importModel: ({ text }) => needSession().importModel(text),
+  candidate: ({ trial }) => engine.candidate(trial),
+  exportModel: () => engine.exportModel(),
+  exportJournal: () => engine.exportJournal(),
+  importModel: ({ text }) => engine.importModel(text),
 };
 
 self.onmessage = async (event) => {
@@ -112,7 +112,9 @@ self.onmessage = async (event) => {
     await ready;
     const fn = methods[method];
     if (!fn) throw new Error(`unknown request "${method}"`);
-    const result = await fn(params ?? {});
+    // Loop control answers at once; everything else waits its turn behind the running step.
+    const immediate = method === "pause" || method === "resume" || method === "stop" || method === "loadCsv";
+    const result = immediate ? await fn(params ?? {}) : await exclusive(() => fn(params ?? {}));
     self.postMessage({ id, result });
   } catch (err) {
     self.postMessage({ id, error: describe(err) });
