@@ -179,7 +179,10 @@ impl Encoder {
             Encoder::Numeric { boolean: true, .. } => {
                 parse_bool(raw).map(|b| Cell::Num(b as u8 as f64))
             }
-            Encoder::Numeric { .. } => parse_number(raw, decimal_comma).map(Cell::Num),
+            // Tables store numbers as f32: round the same way so both paths agree bit for bit.
+            Encoder::Numeric { .. } => {
+                parse_number(raw, decimal_comma).map(|x| Cell::Num(x as f32 as f64))
+            }
             Encoder::Date { .. } => parse_date(raw).map(Cell::Num),
             Encoder::OneHot { .. } => Some(Cell::Str(raw.trim())),
         };
