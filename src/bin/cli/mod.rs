@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod bench;
 mod devices;
 
 /// AutoML playground engine: neural architecture and hyperparameter search on your own machine.
@@ -17,6 +18,8 @@ struct Cli {
 enum Command {
     /// List GPU adapters and run the kernel self-check on the default one.
     Devices(devices::Args),
+    /// Time the trainers on a fixed workload (GPU population, one at a time, CPU).
+    Bench(bench::Args),
 }
 
 /// Exit codes: 0 success, 1 runtime failure, 2 usage error (clap).
@@ -24,6 +27,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Devices(args) => devices::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
