@@ -49,7 +49,7 @@ fn pause_and_resume_equals_training_straight_through() {
 fn a_diverging_candidate_does_not_disturb_the_others() {
     let good = spec(&[(8, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 11);
     let bad = spec(&[(8, Activation::Relu)], Optimizer::Sgd { momentum: 0.9 }, 0.0, 0.0, 8, true, 12);
-    let mut blown: Weights = automl::gpu::trainer::initial_weights(&bad);
+    let mut blown: Weights = automl::model::initial_weights(&bad);
     for l in &mut blown.layers {
         for w in &mut l.w {
             *w *= 1e30;
@@ -78,7 +78,7 @@ fn a_diverging_candidate_does_not_disturb_the_others() {
 #[test]
 fn inherited_weights_are_used_and_predictions_follow_them() {
     let s = spec(&[(7, Activation::Sigmoid), (3, Activation::LeakyRelu)], adam(), 0.0, 0.0, 4, true, 21);
-    let mut parent = automl::gpu::trainer::initial_weights(&spec(
+    let mut parent = automl::model::initial_weights(&spec(
         &[(7, Activation::Sigmoid), (3, Activation::LeakyRelu)],
         adam(),
         0.0,

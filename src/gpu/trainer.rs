@@ -9,6 +9,8 @@ use super::context::{GpuContext, GpuError};
 use super::kernels::{binding, Kernel, Kernels, STEP_BYTES};
 use super::population::{EpochFields, Layout, MAX_LAYERS};
 use super::readback;
+use crate::model::init::{check_weights, initial_weights};
+use crate::model::loss::softmax_rows;
 use crate::model::spec::{Loss, Spec};
 use crate::model::trainer::{
     CandidateId, EpochMetrics, LayerWeights, TrainData, TrainError, Trainer, Weights,
@@ -389,13 +391,14 @@ impl GpuTrainer {
 fn epoch_metrics(sums: &[f32], rows: usize, valid: usize, classification: bool, epoch: u32) -> EpochMetrics {
     let train_loss = sums[0] / rows.max(1) as f32;
     let (valid_loss, valid_score) = if valid == 0 {
-        (0.0, 0.0)
+        (f32::NAN, f32::NAN)
     } else {
         let v = valid as f32;
         let score = if classification { sums[2] / v } else { (sums[2] / v).sqrt() };
         (sums[1] / v, score)
     };
-    let diverged = !train_loss.is_finite() || !valid_loss.is_finite() || !valid_score.is_finite();
+    // Non-finite weights show up as a non-finite validation loss (the CPU checks them directly).
+    let diverged = !train_loss.is_finite() || (valid > 0 && !valid_loss.is_finite());
     EpochMetrics {
         epoch,
         train_loss,
@@ -534,9 +537,7 @@ impl Trainer for GpuTrainer {
         self.ctx.queue.submit(Some(encoder.finish()));
         let mut values = readback::read_f32(&self.ctx, &out, 0, (rows * outputs * 4) as u64).await?;
         if spec.loss == Loss::SoftmaxCrossEntropy {
-            for row in values.chunks_mut(outputs) {
-                softmax_in_place(row);
-            }
+            softmax_rows(&mut values, outputs);
         }
         Ok(values)
     }
@@ -550,44 +551,6 @@ impl Trainer for GpuTrainer {
     fn epochs_done(&self, id: CandidateId) -> Result<u32, TrainError> {
         Ok(self.cand(id)?.epochs_done)
     }
-}
-
-fn softmax_in_place(row: &mut [f32]) {
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut sum = 0.0;
-    for v in row.iter_mut() {
-        *v = (*v - max).exp();
-        sum += *v;
-    }
-    for v in row.iter_mut() {
-        *v /= sum;
-    }
-}
-
-/// Seeded initial weights as the trainer contract defines them.
-pub fn initial_weights(spec: &Spec) -> Weights {
-    let root = Rng::new(spec.seed);
-    let widths = spec.widths();
-    let layers = widths
-        .windows(2)
-        .enumerate()
-        .map(|(l, p)| {
-            let (inputs, outputs) = (p[0], p[1]);
-            let std = match spec.init {
-                crate::model::spec::Init::He => (2.0 / inputs as f64).sqrt(),
-                crate::model::spec::Init::Xavier => (2.0 / (inputs + outputs) as f64).sqrt(),
-            };
-            let mut rng = root.fork(1000 + l as u64);
-            let w = (0..inputs * outputs).map(|_| (rng.normal() * std) as f32).collect();
-            LayerWeights {
-                inputs,
-                outputs,
-                w,
-                b: vec![0.0; outputs],
-            }
-        })
-        .collect();
-    Weights { layers }
 }
 
 fn unflatten(spec: &Spec, flat: &[f32]) -> Weights {
@@ -658,31 +621,6 @@ fn check_spec(spec: &Spec, data: &TrainData) -> Result<(), TrainError> {
     }
     if (spec.loss == Loss::SoftmaxCrossEntropy) != data.classification {
         return Err(TrainError::Shape("the candidate's loss does not match the task (classification or regression)".into()));
-    }
-    Ok(())
-}
-
-fn check_weights(spec: &Spec, w: &Weights) -> Result<(), TrainError> {
-    let widths = spec.widths();
-    if w.layers.len() != widths.len() - 1 {
-        return Err(TrainError::Shape(format!(
-            "inherited weights have {} layers, the candidate has {}",
-            w.layers.len(),
-            widths.len() - 1
-        )));
-    }
-    for (l, (layer, p)) in w.layers.iter().zip(widths.windows(2)).enumerate() {
-        if layer.inputs != p[0] || layer.outputs != p[1] || layer.w.len() != p[0] * p[1] || layer.b.len() != p[1] {
-            return Err(TrainError::Shape(format!(
-                "inherited layer {l} is {}×{} with {} weights and {} biases; the candidate needs {}×{}",
-                layer.inputs,
-                layer.outputs,
-                layer.w.len(),
-                layer.b.len(),
-                p[0],
-                p[1]
-            )));
-        }
     }
     Ok(())
 }
