@@ -10,6 +10,7 @@
 
 use crate::gpu::matmul::Matmul;
 use crate::gpu::{AdapterReport, GpuContext, GpuError, GpuTrainer};
+use crate::model::cpu::CpuTrainer;
 use crate::model::spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec};
 use crate::model::trainer::{TrainData, TrainError, Trainer};
 use crate::platform::now_ms;
@@ -231,6 +232,15 @@ pub async fn matmul_rate(ctx: &GpuContext, n: usize) -> Result<MatmulRate, GpuEr
         n,
         gflops: 2.0 * (n * n * n) as f64 * repeats as f64 / seconds / 1e9,
     })
+}
+
+/// Times the CPU trainer on the workload (all candidates together: one per core natively, one
+/// after another in the browser).
+pub async fn run_cpu(config: &BenchConfig) -> Result<PathResult, TrainError> {
+    let (data, specs) = workload(config.seed, config.candidates)?;
+    let rows = data.train_rows();
+    let mut cpu = CpuTrainer::new(data);
+    time_together("cpu", &mut cpu, &specs, rows, config.epochs).await
 }
 
 /// Runs the GPU part of the benchmark (population, one at a time, matmul ceiling). `cpu` is an

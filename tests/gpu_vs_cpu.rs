@@ -14,8 +14,8 @@ use automl::model::CpuTrainer;
 use automl::platform::block_on;
 use common::*;
 
-const METRIC_TOL: f32 = 2e-3;
-const WEIGHT_TOL: f32 = 5e-3;
+const METRIC_TOL: f32 = 2e-4;
+const WEIGHT_TOL: f32 = 2e-4;
 const EPOCHS: u32 = 3;
 
 fn close(a: f32, b: f32, tol: f32) -> bool {

@@ -236,3 +236,71 @@ impl Kernel {
         }))
     }
 }
+
+/// Evaluates the kernels' shared helpers (`uniform3`, `activate`, `activate_grad`) on the GPU for
+/// `(a, b, c, x)` inputs; returns `(uniform3(a, b, c), act(a % 5, x), act'(a % 5, x))` per input.
+pub async fn probe(ctx: &GpuContext, kernels: &Kernels, inputs: &[(u32, u32, u32, f32)]) -> Result<Vec<[f32; 3]>, GpuError> {
+    use wgpu::util::DeviceExt;
+    if inputs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let words: Vec<u32> = inputs.iter().flat_map(|&(a, b, c, x)| [a, b, c, x.to_bits()]).collect();
+    let input = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("probe in"),
+        contents: bytemuck::cast_slice(&words),
+        usage: wgpu::BufferUsages::STORAGE,
+    });
+    let size = (inputs.len() * 3 * 4) as u64;
+    let output = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("probe out"),
+        size,
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    });
+    let group = kernels.probe.bind(ctx, &[(binding::PROBE_IN, &input), (binding::PROBE_OUT, &output)])?;
+    let mut encoder = ctx.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        pass.set_pipeline(&kernels.probe.pipeline);
+        pass.set_bind_group(0, &group, &[]);
+        pass.dispatch_workgroups(inputs.len().div_ceil(64) as u32, 1, 1);
+    }
+    ctx.queue.submit(Some(encoder.finish()));
+    let flat = super::readback::read_f32(ctx, &output, 0, size).await?;
+    Ok(flat.chunks_exact(3).map(|v| [v[0], v[1], v[2]]).collect())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::model::spec::Activation;
+    use crate::platform::block_on;
+    use crate::rng::{uniform3, Rng};
+
+    #[test]
+    fn wgsl_helpers_match_their_cpu_twins() {
+        let ctx = block_on(GpuContext::new()).expect("a GPU adapter (lavapipe) is needed");
+        let kernels = block_on(Kernels::new(&ctx)).unwrap();
+        let mut rng = Rng::new(5);
+        let mut inputs: Vec<(u32, u32, u32, f32)> = (0..500)
+            .map(|_| {
+                let x = (rng.next_f32() - 0.5) * 12.0;
+                (rng.next_u64() as u32, rng.next_u64() as u32, rng.next_u64() as u32, x)
+            })
+            .collect();
+        for (i, x) in [0.0f32, -0.0, 30.0, -30.0, 90.0, -90.0, 1e-3].into_iter().enumerate() {
+            for a in 0..5u32 {
+                inputs.push((a + 5 * i as u32, 1, 2, x));
+            }
+        }
+        let got = block_on(probe(&ctx, &kernels, &inputs)).unwrap();
+        for (&(a, b, c, x), g) in inputs.iter().zip(&got) {
+            // The dropout hash must agree bit for bit.
+            assert_eq!(g[0], uniform3(a, b, c), "uniform3({a}, {b}, {c})");
+            let act = Activation::ALL[(a % 5) as usize];
+            let (want, dwant) = (act.apply(x), act.derivative(x));
+            assert!((g[1] - want).abs() <= 2e-6 * want.abs().max(1.0), "{act:?}({x}): gpu {} cpu {want}", g[1]);
+            assert!((g[2] - dwant).abs() <= 2e-6 * dwant.abs().max(1.0), "{act:?}'({x}): gpu {} cpu {dwant}", g[2]);
+        }
+    }
+}

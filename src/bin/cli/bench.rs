@@ -43,7 +43,7 @@ pub fn run(args: Args) -> Result<(), automl::Error> {
         seed: args.seed,
     };
     let report = block_on(async {
-        let cpu = None; // CPUPENDING
+        let cpu = if config.cpu { Some(bench::run_cpu(&config).await?) } else { None };
         let ctx = GpuContext::new().await?;
         bench::run_gpu(ctx, config.clone(), cpu).await
     })?;
