@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(sb.layers[0].z_off, 2 * 4 * 2 + 2 * 2);
         assert_eq!(sb.layers[2].a_off, sb.layers[2].z_off);
         assert_eq!(layout.max_layers, 3);
-X
+        assert_eq!(layout.max_in[1], 6); // b's second layer: 5 inputs + bias (a's output: 4 + 1)
         assert_eq!(layout.max_out[0], 5);
         assert_eq!(layout.max_batch, 3);
         let words = layout.descriptors(&[&a, &b], [0, 2, 10, 5, 0, 3], &[]);
