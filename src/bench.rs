@@ -97,14 +97,30 @@ pub struct BenchReport {
 pub fn workload(seed: u64, candidates: usize) -> Result<(TrainData, Vec<Spec>), TrainError> {
     let (rows, inputs, classes) = (1797usize, 64usize, 10usize);
     let mut rng = Rng::new(seed).fork(1);
-    let x: Vec<f32> = (0..rows * inputs).map(|_| (rng.next_f32() * 16.0).floor() / 16.0).collect();
+    let x: Vec<f32> = (0..rows * inputs)
+        .map(|_| (rng.next_f32() * 16.0).floor() / 16.0)
+        .collect();
     // Labels from a random 64→10 linear teacher: learnable, like digits, but private to the seed.
     let teacher: Vec<f32> = (0..inputs * classes).map(|_| rng.normal() as f32).collect();
     let y: Vec<f32> = x
         .chunks(inputs)
         .map(|row| {
-            let scores = (0..classes).map(|c| row.iter().enumerate().map(|(i, v)| v * teacher[i * classes + c]).sum::<f32>());
-            scores.enumerate().fold((0, f32::NEG_INFINITY), |best, (c, s)| if s > best.1 { (c, s) } else { best }).0 as f32
+            let scores = (0..classes).map(|c| {
+                row.iter()
+                    .enumerate()
+                    .map(|(i, v)| v * teacher[i * classes + c])
+                    .sum::<f32>()
+            });
+            scores
+                .enumerate()
+                .fold((0, f32::NEG_INFINITY), |best, (c, s)| {
+                    if s > best.1 {
+                        (c, s)
+                    } else {
+                        best
+                    }
+                })
+                .0 as f32
         })
         .collect();
     let train = rows * 4 / 5;
@@ -135,7 +151,11 @@ pub fn workload(seed: u64, candidates: usize) -> Result<(TrainData, Vec<Spec>), 
                 hidden,
                 dropout: 0.0,
                 weight_decay: 0.0,
-                optimizer: Optimizer::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+                optimizer: Optimizer::Adam {
+                    beta1: 0.9,
+                    beta2: 0.999,
+                    eps: 1e-8,
+                },
                 learning_rate: 1e-3,
                 schedule: Schedule::Constant,
                 warmup_epochs: 0,
@@ -174,7 +194,10 @@ pub async fn time_together<T: Trainer>(
     rows: usize,
     epochs: u32,
 ) -> Result<PathResult, TrainError> {
-    let ids = specs.iter().map(|s| trainer.add(s.clone(), None)).collect::<Result<Vec<_>, _>>()?;
+    let ids = specs
+        .iter()
+        .map(|s| trainer.add(s.clone(), None))
+        .collect::<Result<Vec<_>, _>>()?;
     trainer.train(&ids, 1).await?;
     let t0 = now_ms();
     trainer.train(&ids, epochs).await?;
@@ -245,7 +268,11 @@ pub async fn run_cpu(config: &BenchConfig) -> Result<PathResult, TrainError> {
 
 /// Runs the GPU part of the benchmark (population, one at a time, matmul ceiling). `cpu` is an
 /// optional, already-timed CPU result to include.
-pub async fn run_gpu(ctx: GpuContext, config: BenchConfig, cpu: Option<PathResult>) -> Result<BenchReport, TrainError> {
+pub async fn run_gpu(
+    ctx: GpuContext,
+    config: BenchConfig,
+    cpu: Option<PathResult>,
+) -> Result<BenchReport, TrainError> {
     let (data, specs) = workload(config.seed, config.candidates)?;
     let rows = data.train_rows();
     let adapter = ctx.report.clone();
@@ -254,11 +281,25 @@ pub async fn run_gpu(ctx: GpuContext, config: BenchConfig, cpu: Option<PathResul
         matmul.push(matmul_rate(&ctx, n).await?);
     }
     let mut population = GpuTrainer::new(ctx.clone(), data.clone()).await?;
-    let pop = time_together("gpu population", &mut population, &specs, rows, config.epochs).await?;
+    let pop = time_together(
+        "gpu population",
+        &mut population,
+        &specs,
+        rows,
+        config.epochs,
+    )
+    .await?;
     drop(population);
     let single_specs = &specs[..config.one_at_a_time.unwrap_or(specs.len()).min(specs.len())];
     let mut single = GpuTrainer::new(ctx, data.clone()).await?;
-    let one = time_one_at_a_time("gpu one at a time", &mut single, single_specs, rows, config.epochs).await?;
+    let one = time_one_at_a_time(
+        "gpu one at a time",
+        &mut single,
+        single_specs,
+        rows,
+        config.epochs,
+    )
+    .await?;
     let best = matmul.iter().map(|m| m.gflops).fold(0.0, f64::max);
     let population_speedup = pop.candidate_epochs_per_s / one.candidate_epochs_per_s.max(1e-12);
     let fraction = if best > 0.0 { pop.gflops / best } else { 0.0 };
@@ -278,15 +319,25 @@ pub async fn run_gpu(ctx: GpuContext, config: BenchConfig, cpu: Option<PathResul
 impl BenchReport {
     /// A human-readable table.
     pub fn to_text(&self) -> String {
-        let mut s = format!("adapter: {}\nworkload: {}\n", self.adapter.summary(), self.workload);
-        s.push_str(&format!("{:<20} {:>10} {:>7} {:>10} {:>16} {:>9}\n", "path", "candidates", "epochs", "seconds", "cand-epochs/s", "GFLOP/s"));
+        let mut s = format!(
+            "adapter: {}\nworkload: {}\n",
+            self.adapter.summary(),
+            self.workload
+        );
+        s.push_str(&format!(
+            "{:<20} {:>10} {:>7} {:>10} {:>16} {:>9}\n",
+            "path", "candidates", "epochs", "seconds", "cand-epochs/s", "GFLOP/s"
+        ));
         for p in &self.paths {
             s.push_str(&format!(
                 "{:<20} {:>10} {:>7} {:>10.2} {:>16.3} {:>9.3}\n",
                 p.path, p.candidates, p.epochs, p.seconds, p.candidate_epochs_per_s, p.gflops
             ));
         }
-        s.push_str(&format!("population speed-up over one at a time: {:.1}×\n", self.population_speedup));
+        s.push_str(&format!(
+            "population speed-up over one at a time: {:.1}×\n",
+            self.population_speedup
+        ));
         for m in &self.matmul {
             s.push_str(&format!("matmul n={}: {:.3} GFLOP/s\n", m.n, m.gflops));
         }
@@ -310,8 +361,12 @@ mod tests {
         assert_eq!(s, s2);
         assert_eq!(d.train_rows() + d.valid_rows(), 1797);
         assert!(s.iter().all(|c| (1..=3).contains(&c.hidden.len())));
-        assert!(s.iter().flat_map(|c| c.hidden.iter()).all(|l| (16..=128).contains(&l.width)));
-        let classes: std::collections::BTreeSet<u32> = d.train_y.iter().map(|&y| y as u32).collect();
+        assert!(s
+            .iter()
+            .flat_map(|c| c.hidden.iter())
+            .all(|l| (16..=128).contains(&l.width)));
+        let classes: std::collections::BTreeSet<u32> =
+            d.train_y.iter().map(|&y| y as u32).collect();
         assert!(classes.len() >= 5, "{classes:?}");
     }
 }

@@ -11,13 +11,22 @@ use automl::platform::block_on;
 use common::*;
 
 fn trainer(classification: bool) -> GpuTrainer {
-    let ctx = block_on(GpuContext::new()).expect("a GPU adapter (lavapipe) is needed for these tests");
+    let ctx =
+        block_on(GpuContext::new()).expect("a GPU adapter (lavapipe) is needed for these tests");
     block_on(GpuTrainer::new(ctx, data(classification))).unwrap()
 }
 
 #[test]
 fn pause_and_resume_equals_training_straight_through() {
-    let a = spec(&[(6, Activation::Tanh), (5, Activation::Relu)], adam(), 0.2, 0.01, 8, true, 5);
+    let a = spec(
+        &[(6, Activation::Tanh), (5, Activation::Relu)],
+        adam(),
+        0.2,
+        0.01,
+        8,
+        true,
+        5,
+    );
     let other = spec(&[(4, Activation::Gelu)], sgd(), 0.0, 0.0, 16, true, 6);
 
     let mut straight = trainer(true);
@@ -48,7 +57,15 @@ fn pause_and_resume_equals_training_straight_through() {
 #[test]
 fn a_diverging_candidate_does_not_disturb_the_others() {
     let good = spec(&[(8, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 11);
-    let bad = spec(&[(8, Activation::Relu)], Optimizer::Sgd { momentum: 0.9 }, 0.0, 0.0, 8, true, 12);
+    let bad = spec(
+        &[(8, Activation::Relu)],
+        Optimizer::Sgd { momentum: 0.9 },
+        0.0,
+        0.0,
+        8,
+        true,
+        12,
+    );
     let mut blown: Weights = automl::model::initial_weights(&bad);
     for l in &mut blown.layers {
         for w in &mut l.w {
@@ -65,7 +82,11 @@ fn a_diverging_candidate_does_not_disturb_the_others() {
     let b = mixed.add(bad, Some(blown)).unwrap();
     let g = mixed.add(good, None).unwrap();
     let res = block_on(mixed.train(&[b, g], 3)).unwrap();
-    assert!(res[0].len() < 3, "the blown-up candidate should stop early: {:?}", res[0]);
+    assert!(
+        res[0].len() < 3,
+        "the blown-up candidate should stop early: {:?}",
+        res[0]
+    );
     assert!(res[0].last().unwrap().diverged);
     assert!(mixed.diverged(b).unwrap());
     assert_eq!(res[1], m_alone);
@@ -77,7 +98,15 @@ fn a_diverging_candidate_does_not_disturb_the_others() {
 
 #[test]
 fn inherited_weights_are_used_and_predictions_follow_them() {
-    let s = spec(&[(7, Activation::Sigmoid), (3, Activation::LeakyRelu)], adam(), 0.0, 0.0, 4, true, 21);
+    let s = spec(
+        &[(7, Activation::Sigmoid), (3, Activation::LeakyRelu)],
+        adam(),
+        0.0,
+        0.0,
+        4,
+        true,
+        21,
+    );
     let mut parent = automl::model::initial_weights(&spec(
         &[(7, Activation::Sigmoid), (3, Activation::LeakyRelu)],
         adam(),
@@ -127,8 +156,18 @@ fn regression_predictions_and_metrics_are_consistent() {
     let w = block_on(t.weights(id)).unwrap();
     let pred = block_on(t.predict(id, &d.valid_x)).unwrap();
     let host = host_predict(&s, &w, &d.valid_x);
-    let mse: f32 = pred.iter().zip(&d.valid_y).map(|(p, y)| (p - y) * (p - y)).sum::<f32>() / d.valid_rows() as f32;
-    assert!((mse.sqrt() - m[3].valid_score).abs() < 1e-4, "{} vs {}", mse.sqrt(), m[3].valid_score);
+    let mse: f32 = pred
+        .iter()
+        .zip(&d.valid_y)
+        .map(|(p, y)| (p - y) * (p - y))
+        .sum::<f32>()
+        / d.valid_rows() as f32;
+    assert!(
+        (mse.sqrt() - m[3].valid_score).abs() < 1e-4,
+        "{} vs {}",
+        mse.sqrt(),
+        m[3].valid_score
+    );
     for (p, h) in pred.iter().zip(&host) {
         assert!((p - h).abs() < 1e-4);
     }
@@ -137,7 +176,15 @@ fn regression_predictions_and_metrics_are_consistent() {
 #[test]
 fn removed_candidates_free_their_slot_and_others_keep_state() {
     let a = spec(&[(5, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 41);
-    let b = spec(&[(9, Activation::Tanh), (4, Activation::Relu)], sgd(), 0.0, 0.0, 8, true, 42);
+    let b = spec(
+        &[(9, Activation::Tanh), (4, Activation::Relu)],
+        sgd(),
+        0.0,
+        0.0,
+        8,
+        true,
+        42,
+    );
     let mut t = trainer(true);
     let ia = t.add(a, None).unwrap();
     let ib = t.add(b, None).unwrap();

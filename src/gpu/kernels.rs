@@ -102,7 +102,14 @@ impl Kernels {
         let kernels = Kernels {
             forward: k(
                 "forward",
-                &[(STEP, Step), (DESC, Read), (PARAMS, ReadWrite), (ACTS, ReadWrite), (X, Read), (PERM, Read)],
+                &[
+                    (STEP, Step),
+                    (DESC, Read),
+                    (PARAMS, ReadWrite),
+                    (ACTS, ReadWrite),
+                    (X, Read),
+                    (PERM, Read),
+                ],
             ),
             loss: k(
                 "loss",
@@ -119,7 +126,13 @@ impl Kernels {
             ),
             backward_data: k(
                 "backward_data",
-                &[(STEP, Step), (DESC, Read), (PARAMS, ReadWrite), (ACTS, ReadWrite), (DELTA, ReadWrite)],
+                &[
+                    (STEP, Step),
+                    (DESC, Read),
+                    (PARAMS, ReadWrite),
+                    (ACTS, ReadWrite),
+                    (DELTA, ReadWrite),
+                ],
             ),
             backward_weights: k(
                 "backward_weights",
@@ -154,7 +167,12 @@ impl Kernels {
     }
 }
 
-fn kernel(ctx: &GpuContext, module: &wgpu::ShaderModule, entry: &str, list: &[(u32, Kind)]) -> Kernel {
+fn kernel(
+    ctx: &GpuContext,
+    module: &wgpu::ShaderModule,
+    entry: &str,
+    list: &[(u32, Kind)],
+) -> Kernel {
     let entries: Vec<wgpu::BindGroupLayoutEntry> = list
         .iter()
         .map(|&(binding, kind)| wgpu::BindGroupLayoutEntry {
@@ -210,7 +228,11 @@ fn kernel(ctx: &GpuContext, module: &wgpu::ShaderModule, entry: &str, list: &[(u
 impl Kernel {
     /// Creates a bind group from `(binding, buffer)` pairs; the step uniform is bound with a
     /// [`STEP_BYTES`] window for dynamic offsets.
-    pub fn bind(&self, ctx: &GpuContext, buffers: &[(u32, &wgpu::Buffer)]) -> Result<wgpu::BindGroup, GpuError> {
+    pub fn bind(
+        &self,
+        ctx: &GpuContext,
+        buffers: &[(u32, &wgpu::Buffer)],
+    ) -> Result<wgpu::BindGroup, GpuError> {
         let mut entries = Vec::with_capacity(self.bindings.len());
         for &b in &self.bindings {
             let buffer = buffers
@@ -227,7 +249,10 @@ impl Kernel {
             } else {
                 buffer.as_entire_binding()
             };
-            entries.push(wgpu::BindGroupEntry { binding: b, resource });
+            entries.push(wgpu::BindGroupEntry {
+                binding: b,
+                resource,
+            });
         }
         Ok(ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: None,
@@ -239,17 +264,26 @@ impl Kernel {
 
 /// Evaluates the kernels' shared helpers (`uniform3`, `activate`, `activate_grad`) on the GPU for
 /// `(a, b, c, x)` inputs; returns `(uniform3(a, b, c), act(a % 5, x), act'(a % 5, x))` per input.
-pub async fn probe(ctx: &GpuContext, kernels: &Kernels, inputs: &[(u32, u32, u32, f32)]) -> Result<Vec<[f32; 3]>, GpuError> {
+pub async fn probe(
+    ctx: &GpuContext,
+    kernels: &Kernels,
+    inputs: &[(u32, u32, u32, f32)],
+) -> Result<Vec<[f32; 3]>, GpuError> {
     use wgpu::util::DeviceExt;
     if inputs.is_empty() {
         return Ok(Vec::new());
     }
-    let words: Vec<u32> = inputs.iter().flat_map(|&(a, b, c, x)| [a, b, c, x.to_bits()]).collect();
-    let input = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-        label: Some("probe in"),
-        contents: bytemuck::cast_slice(&words),
-        usage: wgpu::BufferUsages::STORAGE,
-    });
+    let words: Vec<u32> = inputs
+        .iter()
+        .flat_map(|&(a, b, c, x)| [a, b, c, x.to_bits()])
+        .collect();
+    let input = ctx
+        .device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("probe in"),
+            contents: bytemuck::cast_slice(&words),
+            usage: wgpu::BufferUsages::STORAGE,
+        });
     let size = (inputs.len() * 3 * 4) as u64;
     let output = ctx.device.create_buffer(&wgpu::BufferDescriptor {
         label: Some("probe out"),
@@ -257,7 +291,10 @@ pub async fn probe(ctx: &GpuContext, kernels: &Kernels, inputs: &[(u32, u32, u32
         usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
         mapped_at_creation: false,
     });
-    let group = kernels.probe.bind(ctx, &[(binding::PROBE_IN, &input), (binding::PROBE_OUT, &output)])?;
+    let group = kernels.probe.bind(
+        ctx,
+        &[(binding::PROBE_IN, &input), (binding::PROBE_OUT, &output)],
+    )?;
     let mut encoder = ctx.device.create_command_encoder(&Default::default());
     {
         let mut pass = encoder.begin_compute_pass(&Default::default());
@@ -285,10 +322,18 @@ mod tests {
         let mut inputs: Vec<(u32, u32, u32, f32)> = (0..500)
             .map(|_| {
                 let x = (rng.next_f32() - 0.5) * 12.0;
-                (rng.next_u64() as u32, rng.next_u64() as u32, rng.next_u64() as u32, x)
+                (
+                    rng.next_u64() as u32,
+                    rng.next_u64() as u32,
+                    rng.next_u64() as u32,
+                    x,
+                )
             })
             .collect();
-        for (i, x) in [0.0f32, -0.0, 30.0, -30.0, 90.0, -90.0, 1e-3].into_iter().enumerate() {
+        for (i, x) in [0.0f32, -0.0, 30.0, -30.0, 90.0, -90.0, 1e-3]
+            .into_iter()
+            .enumerate()
+        {
             for a in 0..5u32 {
                 inputs.push((a + 5 * i as u32, 1, 2, x));
             }
@@ -299,8 +344,16 @@ mod tests {
             assert_eq!(g[0], uniform3(a, b, c), "uniform3({a}, {b}, {c})");
             let act = Activation::ALL[(a % 5) as usize];
             let (want, dwant) = (act.apply(x), act.derivative(x));
-            assert!((g[1] - want).abs() <= 2e-6 * want.abs().max(1.0), "{act:?}({x}): gpu {} cpu {want}", g[1]);
-            assert!((g[2] - dwant).abs() <= 2e-6 * dwant.abs().max(1.0), "{act:?}'({x}): gpu {} cpu {dwant}", g[2]);
+            assert!(
+                (g[1] - want).abs() <= 2e-6 * want.abs().max(1.0),
+                "{act:?}({x}): gpu {} cpu {want}",
+                g[1]
+            );
+            assert!(
+                (g[2] - dwant).abs() <= 2e-6 * dwant.abs().max(1.0),
+                "{act:?}'({x}): gpu {} cpu {dwant}",
+                g[2]
+            );
         }
     }
 }

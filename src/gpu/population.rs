@@ -206,7 +206,12 @@ impl Layout {
 
     /// Encodes the descriptor table. `per_epoch[i]` gives candidate `i`'s state for the coming
     /// submission; `header` is the global header.
-    pub fn descriptors(&self, specs: &[&Spec], header: [u32; 6], per_epoch: &[EpochFields]) -> Vec<u32> {
+    pub fn descriptors(
+        &self,
+        specs: &[&Spec],
+        header: [u32; 6],
+        per_epoch: &[EpochFields],
+    ) -> Vec<u32> {
         let mut words = vec![0u32; HEADER_WORDS + CAND_WORDS * self.slots.len()];
         words[..6].copy_from_slice(&header);
         for (i, (slot, spec)) in self.slots.iter().zip(specs).enumerate() {

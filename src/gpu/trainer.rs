@@ -157,7 +157,11 @@ impl GpuTrainer {
         let acts = storage(ctx, "acts", f(layout.acts_len));
         let delta = storage(ctx, "delta", f(layout.delta_len));
         let perm = storage(ctx, "perm", f(n * self.data.train_rows()));
-        let desc = storage(ctx, "desc", f(super::population::HEADER_WORDS + super::population::CAND_WORDS * n));
+        let desc = storage(
+            ctx,
+            "desc",
+            f(super::population::HEADER_WORDS + super::population::CAND_WORDS * n),
+        );
         let metrics = storage(ctx, "metrics", f(EPOCH_CHUNK * n * METRIC_WORDS));
         let status = storage(ctx, "status", f(n));
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
@@ -167,8 +171,14 @@ impl GpuTrainer {
             let dst = (slot.param_off * 4) as u64;
             let cand = &self.cands[id];
             if let Some(w) = &cand.pending {
-                let flat: Vec<f32> = w.layers.iter().flat_map(|l| l.w.iter().chain(&l.b)).copied().collect();
-                ctx.queue.write_buffer(&params, dst, bytemuck::cast_slice(&flat));
+                let flat: Vec<f32> = w
+                    .layers
+                    .iter()
+                    .flat_map(|l| l.w.iter().chain(&l.b))
+                    .copied()
+                    .collect();
+                ctx.queue
+                    .write_buffer(&params, dst, bytemuck::cast_slice(&flat));
             } else if let Some(old) = &self.bank {
                 if let Some(j) = old.ids.iter().position(|o| o == id) {
                     let src = (old.layout.slots[j].param_off * 4) as u64;
@@ -186,15 +196,25 @@ impl GpuTrainer {
             .iter()
             .map(|id| {
                 let bs = self.cands[id].spec.batch_size as usize;
-                self.data.train_rows().div_ceil(bs).max(self.data.valid_rows().div_ceil(bs))
+                self.data
+                    .train_rows()
+                    .div_ceil(bs)
+                    .max(self.data.valid_rows().div_ceil(bs))
             })
             .max()
             .unwrap_or(1)
             .max(1);
         let steps = step_buffer(ctx, step_cap, self.align);
-        let groups = make_groups(ctx, &self.kernels, &self.x, &self.y, &steps, [
-            &params, &grads, &opt_m, &opt_v, &acts, &delta, &perm, &desc, &metrics, &status,
-        ])?;
+        let groups = make_groups(
+            ctx,
+            &self.kernels,
+            &self.x,
+            &self.y,
+            &steps,
+            [
+                &params, &grads, &opt_m, &opt_v, &acts, &delta, &perm, &desc, &metrics, &status,
+            ],
+        )?;
         self.bank = Some(Bank {
             ids,
             layout,
@@ -226,10 +246,25 @@ impl GpuTrainer {
         }
         bank.steps = step_buffer(&self.ctx, steps, self.align);
         bank.step_cap = steps;
-        bank.groups = make_groups(&self.ctx, &self.kernels, &self.x, &self.y, &bank.steps, [
-            &bank.params, &bank.grads, &bank.opt_m, &bank.opt_v, &bank.acts, &bank.delta,
-            &bank.perm, &bank.desc, &bank.metrics, &bank.status,
-        ])?;
+        bank.groups = make_groups(
+            &self.ctx,
+            &self.kernels,
+            &self.x,
+            &self.y,
+            &bank.steps,
+            [
+                &bank.params,
+                &bank.grads,
+                &bank.opt_m,
+                &bank.opt_v,
+                &bank.acts,
+                &bank.delta,
+                &bank.perm,
+                &bank.desc,
+                &bank.metrics,
+                &bank.status,
+            ],
+        )?;
         Ok(())
     }
 
@@ -255,17 +290,41 @@ impl GpuTrainer {
     }
 
     /// Records the forward pass of every layer for (phase, step).
-    fn record_forward(&self, pass: &mut wgpu::ComputePass<'_>, bank: &Bank, group: &wgpu::BindGroup, phase: u32, step: usize) {
+    fn record_forward(
+        &self,
+        pass: &mut wgpu::ComputePass<'_>,
+        bank: &Bank,
+        group: &wgpu::BindGroup,
+        phase: u32,
+        step: usize,
+    ) {
         let lay = &bank.layout;
         let n = lay.slots.len();
         for l in 0..lay.max_layers {
-            let grid = (lay.max_out[l].div_ceil(TILE), lay.max_batch.div_ceil(TILE), n);
-            self.dispatch(pass, bank, &self.kernels.forward, group, (phase, step, l), grid);
+            let grid = (
+                lay.max_out[l].div_ceil(TILE),
+                lay.max_batch.div_ceil(TILE),
+                n,
+            );
+            self.dispatch(
+                pass,
+                bank,
+                &self.kernels.forward,
+                group,
+                (phase, step, l),
+                grid,
+            );
         }
     }
 
     /// Records one full epoch (training steps, then validation) for the active candidates.
-    fn record_epoch(&self, pass: &mut wgpu::ComputePass<'_>, bank: &Bank, steps: usize, chunks: usize) {
+    fn record_epoch(
+        &self,
+        pass: &mut wgpu::ComputePass<'_>,
+        bank: &Bank,
+        steps: usize,
+        chunks: usize,
+    ) {
         let lay = &bank.layout;
         let n = lay.slots.len();
         let g = &bank.groups;
@@ -274,15 +333,44 @@ impl GpuTrainer {
             self.record_forward(pass, bank, &g.forward, PHASE_TRAIN, s);
             self.dispatch(pass, bank, &k.loss, &g.loss, (PHASE_TRAIN, s, 0), (1, 1, n));
             for l in (0..lay.max_layers).rev() {
-                let grid = (lay.max_out[l].div_ceil(TILE), lay.max_in[l].div_ceil(TILE), n);
-                self.dispatch(pass, bank, &k.backward_weights, &g.backward_weights, (PHASE_TRAIN, s, l), grid);
+                let grid = (
+                    lay.max_out[l].div_ceil(TILE),
+                    lay.max_in[l].div_ceil(TILE),
+                    n,
+                );
+                self.dispatch(
+                    pass,
+                    bank,
+                    &k.backward_weights,
+                    &g.backward_weights,
+                    (PHASE_TRAIN, s, l),
+                    grid,
+                );
                 if l > 0 {
-                    let grid = ((lay.max_in[l] - 1).div_ceil(TILE), lay.max_batch.div_ceil(TILE), n);
-                    self.dispatch(pass, bank, &k.backward_data, &g.backward_data, (PHASE_TRAIN, s, l), grid);
+                    let grid = (
+                        (lay.max_in[l] - 1).div_ceil(TILE),
+                        lay.max_batch.div_ceil(TILE),
+                        n,
+                    );
+                    self.dispatch(
+                        pass,
+                        bank,
+                        &k.backward_data,
+                        &g.backward_data,
+                        (PHASE_TRAIN, s, l),
+                        grid,
+                    );
                 }
             }
             let grid = (lay.max_params.div_ceil(OPT_THREADS), n, 1);
-            self.dispatch(pass, bank, &k.optimize, &g.optimize, (PHASE_TRAIN, s, 0), grid);
+            self.dispatch(
+                pass,
+                bank,
+                &k.optimize,
+                &g.optimize,
+                (PHASE_TRAIN, s, 0),
+                grid,
+            );
         }
         for s in 0..chunks {
             self.record_forward(pass, bank, &g.forward, PHASE_VALID, s);
@@ -302,19 +390,31 @@ impl GpuTrainer {
     }
 
     /// Trains `active` (distinct, not diverged) for `epochs` epochs with `chunk`-sized readbacks.
-    async fn train_active(&mut self, active: &[CandidateId], epochs: u32) -> Result<BTreeMap<CandidateId, Vec<EpochMetrics>>, TrainError> {
-        let mut out: BTreeMap<CandidateId, Vec<EpochMetrics>> = active.iter().map(|&id| (id, Vec::new())).collect();
+    async fn train_active(
+        &mut self,
+        active: &[CandidateId],
+        epochs: u32,
+    ) -> Result<BTreeMap<CandidateId, Vec<EpochMetrics>>, TrainError> {
+        let mut out: BTreeMap<CandidateId, Vec<EpochMetrics>> =
+            active.iter().map(|&id| (id, Vec::new())).collect();
         let mut done = 0usize;
         let epochs = epochs as usize;
         let rows = self.data.train_rows();
         let valid = self.data.valid_rows();
         while done < epochs {
-            let live: Vec<CandidateId> = active.iter().copied().filter(|id| !self.cands[id].diverged).collect();
+            let live: Vec<CandidateId> = active
+                .iter()
+                .copied()
+                .filter(|id| !self.cands[id].diverged)
+                .collect();
             if live.is_empty() {
                 break;
             }
             let chunk = EPOCH_CHUNK.min(epochs - done);
-            let bank = self.bank.as_ref().ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
+            let bank = self
+                .bank
+                .as_ref()
+                .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
             let n = bank.ids.len();
             let specs: Vec<&Spec> = bank.ids.iter().map(|id| &self.cands[id].spec).collect();
             let mut steps = 0;
@@ -340,25 +440,47 @@ impl GpuTrainer {
                         step_base: base_step as u32,
                         perm_off: (i * rows) as u32,
                     };
-                    let p = Rng::new(c.spec.seed).fork(2_000_000 + epoch as u64).permutation(rows);
+                    let p = Rng::new(c.spec.seed)
+                        .fork(2_000_000 + epoch as u64)
+                        .permutation(rows);
                     perms[i * rows..(i + 1) * rows].copy_from_slice(&p);
                 }
-                let words = bank.layout.descriptors(&specs, self.header(k, n, 0), &fields);
-                self.ctx.queue.write_buffer(&bank.desc, 0, bytemuck::cast_slice(&words));
+                let words = bank
+                    .layout
+                    .descriptors(&specs, self.header(k, n, 0), &fields);
+                self.ctx
+                    .queue
+                    .write_buffer(&bank.desc, 0, bytemuck::cast_slice(&words));
                 if !perms.is_empty() {
-                    self.ctx.queue.write_buffer(&bank.perm, 0, bytemuck::cast_slice(&perms));
+                    self.ctx
+                        .queue
+                        .write_buffer(&bank.perm, 0, bytemuck::cast_slice(&perms));
                 }
-                let mut encoder = self.ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("epoch") });
+                let mut encoder =
+                    self.ctx
+                        .device
+                        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                            label: Some("epoch"),
+                        });
                 if k == 0 {
                     encoder.clear_buffer(&bank.metrics, 0, None);
                 }
                 {
-                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("epoch"), timestamp_writes: None });
+                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                        label: Some("epoch"),
+                        timestamp_writes: None,
+                    });
                     self.record_epoch(&mut pass, bank, steps, chunks);
                 }
                 self.ctx.queue.submit(Some(encoder.finish()));
             }
-            let sums = readback::read_f32(&self.ctx, &bank.metrics, 0, (chunk * n * METRIC_WORDS * 4) as u64).await?;
+            let sums = readback::read_f32(
+                &self.ctx,
+                &bank.metrics,
+                0,
+                (chunk * n * METRIC_WORDS * 4) as u64,
+            )
+            .await?;
             let positions: Vec<(CandidateId, usize)> = live
                 .iter()
                 .filter_map(|id| bank.ids.iter().position(|o| o == id).map(|i| (*id, i)))
@@ -366,10 +488,14 @@ impl GpuTrainer {
             for (id, i) in positions {
                 let steps_per_epoch = self.steps_of(&self.cands[&id].spec) as u64;
                 let classification = self.data.classification;
-                let cand = self.cands.get_mut(&id).ok_or(TrainError::UnknownCandidate(id))?;
+                let cand = self
+                    .cands
+                    .get_mut(&id)
+                    .ok_or(TrainError::UnknownCandidate(id))?;
                 for k in 0..chunk {
                     let m = &sums[(k * n + i) * METRIC_WORDS..(k * n + i + 1) * METRIC_WORDS];
-                    let metrics = epoch_metrics(m, rows, valid, classification, cand.epochs_done + 1);
+                    let metrics =
+                        epoch_metrics(m, rows, valid, classification, cand.epochs_done + 1);
                     cand.epochs_done += 1;
                     cand.steps_done += steps_per_epoch;
                     if let Some(list) = out.get_mut(&id) {
@@ -388,13 +514,23 @@ impl GpuTrainer {
 }
 
 /// Turns one candidate's metric sums of one epoch into [`EpochMetrics`].
-fn epoch_metrics(sums: &[f32], rows: usize, valid: usize, classification: bool, epoch: u32) -> EpochMetrics {
+fn epoch_metrics(
+    sums: &[f32],
+    rows: usize,
+    valid: usize,
+    classification: bool,
+    epoch: u32,
+) -> EpochMetrics {
     let train_loss = sums[0] / rows.max(1) as f32;
     let (valid_loss, valid_score) = if valid == 0 {
         (f32::NAN, f32::NAN)
     } else {
         let v = valid as f32;
-        let score = if classification { sums[2] / v } else { (sums[2] / v).sqrt() };
+        let score = if classification {
+            sums[2] / v
+        } else {
+            (sums[2] / v).sqrt()
+        };
         (sums[1] / v, score)
     };
     // Non-finite weights show up as a non-finite validation loss (the CPU checks them directly).
@@ -437,7 +573,11 @@ impl Trainer for GpuTrainer {
         Ok(id)
     }
 
-    async fn train(&mut self, ids: &[CandidateId], epochs: u32) -> Result<Vec<Vec<EpochMetrics>>, TrainError> {
+    async fn train(
+        &mut self,
+        ids: &[CandidateId],
+        epochs: u32,
+    ) -> Result<Vec<Vec<EpochMetrics>>, TrainError> {
         for id in ids {
             self.cand(*id)?;
         }
@@ -462,10 +602,23 @@ impl Trainer for GpuTrainer {
     async fn weights(&mut self, id: CandidateId) -> Result<Weights, TrainError> {
         let spec = self.cand(id)?.spec.clone();
         self.sync()?;
-        let bank = self.bank.as_ref().ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
-        let i = bank.ids.iter().position(|o| *o == id).ok_or(TrainError::UnknownCandidate(id))?;
+        let bank = self
+            .bank
+            .as_ref()
+            .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
+        let i = bank
+            .ids
+            .iter()
+            .position(|o| *o == id)
+            .ok_or(TrainError::UnknownCandidate(id))?;
         let slot = &bank.layout.slots[i];
-        let flat = readback::read_f32(&self.ctx, &bank.params, (slot.param_off * 4) as u64, (slot.param_count * 4) as u64).await?;
+        let flat = readback::read_f32(
+            &self.ctx,
+            &bank.params,
+            (slot.param_off * 4) as u64,
+            (slot.param_count * 4) as u64,
+        )
+        .await?;
         Ok(unflatten(&spec, &flat))
     }
 
@@ -486,8 +639,15 @@ impl Trainer for GpuTrainer {
         let bs = spec.batch_size as usize;
         let chunks = rows.div_ceil(bs);
         self.ensure_step_cap(chunks)?;
-        let bank = self.bank.as_ref().ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
-        let i = bank.ids.iter().position(|o| *o == id).ok_or(TrainError::UnknownCandidate(id))?;
+        let bank = self
+            .bank
+            .as_ref()
+            .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
+        let i = bank
+            .ids
+            .iter()
+            .position(|o| *o == id)
+            .ok_or(TrainError::UnknownCandidate(id))?;
         let max = binding_limit(&self.ctx);
         if (x.len() * 4) as u64 > max {
             return Err(GpuError::Limits(format!(
@@ -504,25 +664,44 @@ impl Trainer for GpuTrainer {
             usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::COPY_SRC,
             mapped_at_creation: false,
         });
-        let group = self.kernels.forward.bind(&self.ctx, &[
-            (binding::STEP, &bank.steps),
-            (binding::DESC, &bank.desc),
-            (binding::PARAMS, &bank.params),
-            (binding::ACTS, &bank.acts),
-            (binding::X, &xb),
-            (binding::PERM, &bank.perm),
-        ])?;
+        let group = self.kernels.forward.bind(
+            &self.ctx,
+            &[
+                (binding::STEP, &bank.steps),
+                (binding::DESC, &bank.desc),
+                (binding::PARAMS, &bank.params),
+                (binding::ACTS, &bank.acts),
+                (binding::X, &xb),
+                (binding::PERM, &bank.perm),
+            ],
+        )?;
         let n = bank.ids.len();
         let specs: Vec<&Spec> = bank.ids.iter().map(|o| &self.cands[o].spec).collect();
         let mut fields = vec![EpochFields::default(); n];
         fields[i].active = true;
-        let words = bank.layout.descriptors(&specs, self.header(0, n, rows), &fields);
-        self.ctx.queue.write_buffer(&bank.desc, 0, bytemuck::cast_slice(&words));
-        let out_layer = bank.layout.slots[i].layers.last().copied().ok_or_else(|| TrainError::Shape("candidate has no layers".into()))?;
-        let mut encoder = self.ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("predict") });
+        let words = bank
+            .layout
+            .descriptors(&specs, self.header(0, n, rows), &fields);
+        self.ctx
+            .queue
+            .write_buffer(&bank.desc, 0, bytemuck::cast_slice(&words));
+        let out_layer = bank.layout.slots[i]
+            .layers
+            .last()
+            .copied()
+            .ok_or_else(|| TrainError::Shape("candidate has no layers".into()))?;
+        let mut encoder = self
+            .ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("predict"),
+            });
         for s in 0..chunks {
             {
-                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some("predict"), timestamp_writes: None });
+                let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                    label: Some("predict"),
+                    timestamp_writes: None,
+                });
                 self.record_forward(&mut pass, bank, &group, PHASE_PREDICT, s);
             }
             let r = bs.min(rows - s * bs);
@@ -535,7 +714,8 @@ impl Trainer for GpuTrainer {
             );
         }
         self.ctx.queue.submit(Some(encoder.finish()));
-        let mut values = readback::read_f32(&self.ctx, &out, 0, (rows * outputs * 4) as u64).await?;
+        let mut values =
+            readback::read_f32(&self.ctx, &out, 0, (rows * outputs * 4) as u64).await?;
         if spec.loss == Loss::SoftmaxCrossEntropy {
             softmax_rows(&mut values, outputs);
         }
@@ -564,7 +744,12 @@ fn unflatten(spec: &Spec, flat: &[f32]) -> Weights {
             at += inputs * outputs;
             let b = flat[at..at + outputs].to_vec();
             at += outputs;
-            LayerWeights { inputs, outputs, w, b }
+            LayerWeights {
+                inputs,
+                outputs,
+                w,
+                b,
+            }
         })
         .collect();
     Weights { layers }
@@ -620,13 +805,17 @@ fn check_spec(spec: &Spec, data: &TrainData) -> Result<(), TrainError> {
         )));
     }
     if (spec.loss == Loss::SoftmaxCrossEntropy) != data.classification {
-        return Err(TrainError::Shape("the candidate's loss does not match the task (classification or regression)".into()));
+        return Err(TrainError::Shape(
+            "the candidate's loss does not match the task (classification or regression)".into(),
+        ));
     }
     Ok(())
 }
 
 fn binding_limit(ctx: &GpuContext) -> u64 {
-    ctx.report.max_storage_buffer_binding_size.min(ctx.report.max_buffer_size)
+    ctx.report
+        .max_storage_buffer_binding_size
+        .min(ctx.report.max_buffer_size)
 }
 
 /// Refuses a population the adapter cannot hold, instead of losing the device.
@@ -669,17 +858,20 @@ fn storage(ctx: &GpuContext, label: &str, size: u64) -> wgpu::Buffer {
     ctx.device.create_buffer(&wgpu::BufferDescriptor {
         label: Some(label),
         size,
-        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+        usage: wgpu::BufferUsages::STORAGE
+            | wgpu::BufferUsages::COPY_SRC
+            | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
     })
 }
 
 fn storage_init(ctx: &GpuContext, label: &str, contents: &[u8]) -> wgpu::Buffer {
-    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-        label: Some(label),
-        contents,
-        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
-    })
+    ctx.device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+        })
 }
 
 /// The per-dispatch uniforms: `[phase, step, layer, 0]` at `align`-spaced slots.
@@ -697,11 +889,12 @@ fn step_buffer(ctx: &GpuContext, cap: usize, align: u64) -> wgpu::Buffer {
             }
         }
     }
-    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-        label: Some("steps"),
-        contents: bytemuck::cast_slice(&words),
-        usage: wgpu::BufferUsages::UNIFORM,
-    })
+    ctx.device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("steps"),
+            contents: bytemuck::cast_slice(&words),
+            usage: wgpu::BufferUsages::UNIFORM,
+        })
 }
 
 /// Bind groups of the training kernels. `b` = params, grads, opt_m, opt_v, acts, delta, perm,

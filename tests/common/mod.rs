@@ -19,7 +19,13 @@ pub fn data(classification: bool) -> TrainData {
             let row: Vec<f32> = (0..INPUTS).map(|_| rng.next_f32() * 2.0 - 1.0).collect();
             let s = row[0] + 0.5 * row[1] * row[2] - row[3];
             if classification {
-                y.push(if s < -0.3 { 0.0 } else if s < 0.3 { 1.0 } else { 2.0 });
+                y.push(if s < -0.3 {
+                    0.0
+                } else if s < 0.3 {
+                    1.0
+                } else {
+                    2.0
+                });
             } else {
                 y.push(s + 0.1 * row[4]);
             }
@@ -41,11 +47,19 @@ pub fn data(classification: bool) -> TrainData {
 }
 
 pub fn adam() -> Optimizer {
-    Optimizer::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 }
+    Optimizer::Adam {
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+    }
 }
 
 pub fn adamw() -> Optimizer {
-    Optimizer::AdamW { beta1: 0.85, beta2: 0.99, eps: 1e-7 }
+    Optimizer::AdamW {
+        beta1: 0.85,
+        beta2: 0.99,
+        eps: 1e-7,
+    }
 }
 
 pub fn sgd() -> Optimizer {
@@ -66,8 +80,15 @@ pub fn spec(
     RawSpec {
         inputs: INPUTS as u32,
         outputs: if classification { CLASSES as u32 } else { 1 },
-        loss: if classification { Loss::SoftmaxCrossEntropy } else { Loss::MeanSquaredError },
-        hidden: hidden.iter().map(|&(width, activation)| LayerSpec { width, activation }).collect(),
+        loss: if classification {
+            Loss::SoftmaxCrossEntropy
+        } else {
+            Loss::MeanSquaredError
+        },
+        hidden: hidden
+            .iter()
+            .map(|&(width, activation)| LayerSpec { width, activation })
+            .collect(),
         dropout,
         weight_decay,
         optimizer,
@@ -79,7 +100,11 @@ pub fn spec(
         warmup_epochs: 1,
         horizon_epochs: 6,
         batch_size: batch,
-        init: if seed % 2 == 0 { Init::He } else { Init::Xavier },
+        init: if seed % 2 == 0 {
+            Init::He
+        } else {
+            Init::Xavier
+        },
         seed: seed | (seed << 40),
     }
     .validate()
@@ -89,7 +114,13 @@ pub fn spec(
 fn act(a: Activation, x: f64) -> f64 {
     match a {
         Activation::Relu => x.max(0.0),
-        Activation::LeakyRelu => if x > 0.0 { x } else { 0.01 * x },
+        Activation::LeakyRelu => {
+            if x > 0.0 {
+                x
+            } else {
+                0.01 * x
+            }
+        }
         Activation::Tanh => x.tanh(),
         Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
         Activation::Gelu => {
@@ -111,7 +142,13 @@ pub fn host_predict(spec: &Spec, w: &Weights, x: &[f32]) -> Vec<f32> {
                     *zj += ai * layer.w[i * layer.outputs + j] as f64;
                 }
             }
-            a = if l < spec.hidden.len() { z.iter().map(|&v| act(spec.hidden[l].activation, v)).collect() } else { z };
+            a = if l < spec.hidden.len() {
+                z.iter()
+                    .map(|&v| act(spec.hidden[l].activation, v))
+                    .collect()
+            } else {
+                z
+            };
         }
         if spec.loss == Loss::SoftmaxCrossEntropy {
             let m = a.iter().cloned().fold(f64::NEG_INFINITY, f64::max);

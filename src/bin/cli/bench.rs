@@ -32,7 +32,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), automl::Error> {
     if args.epochs == 0 || args.candidates == 0 {
-        return Err(automl::Error::Input("--epochs and --candidates must be at least 1".into()));
+        return Err(automl::Error::Input(
+            "--epochs and --candidates must be at least 1".into(),
+        ));
     }
     let config = BenchConfig {
         epochs: args.epochs,
@@ -43,12 +45,17 @@ pub fn run(args: Args) -> Result<(), automl::Error> {
         seed: args.seed,
     };
     let report = block_on(async {
-        let cpu = if config.cpu { Some(bench::run_cpu(&config).await?) } else { None };
+        let cpu = if config.cpu {
+            Some(bench::run_cpu(&config).await?)
+        } else {
+            None
+        };
         let ctx = GpuContext::new().await?;
         bench::run_gpu(ctx, config.clone(), cpu).await
     })?;
     if args.json {
-        let json = serde_json::to_string_pretty(&report).map_err(|e| automl::Error::Input(e.to_string()))?;
+        let json = serde_json::to_string_pretty(&report)
+            .map_err(|e| automl::Error::Input(e.to_string()))?;
         println!("{json}");
     } else {
         print!("{}", report.to_text());
