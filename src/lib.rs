@@ -16,6 +16,7 @@
 //! - [`data`]: built-in datasets, CSV parsing and typing, preparation, splits.
 //! - [`model`]: candidate network specs and the CPU reference trainer.
 //! - [`gpu`]: the WebGPU/wgpu context and the population trainer's kernels.
+//! - [`bench`]: the fixed trainer benchmark (GPU population, one at a time, CPU, matmul ceiling).
 //! - [`baselines`]: classical `smartcore` models on the same split.
 //! - [`search`]: search space, samplers, multi-fidelity schedulers, the search state machine.
 //! - [`report`]: metrics, leaderboard and export formats.
@@ -24,6 +25,7 @@
 //! - `web` (wasm32 only): the thin wasm-bindgen surface used by the page's worker.
 
 pub mod baselines;
+pub mod bench;
 pub mod data;
 pub mod error;
 pub mod gpu;

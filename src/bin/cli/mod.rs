@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod bench;
 mod devices;
 mod inspect;
 
@@ -20,6 +21,8 @@ enum Command {
     Devices(devices::Args),
     /// Profile a CSV file: column types, missing values, target, task and features.
     Inspect(inspect::Args),
+    /// Time the trainers on a fixed workload (GPU population, one at a time, CPU).
+    Bench(bench::Args),
 }
 
 /// Exit codes: 0 success, 1 runtime failure, 2 usage error (clap).
@@ -28,6 +31,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Devices(args) => devices::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
