@@ -1,10 +1,134 @@
 //! Classical baselines from `smartcore`, trained on the same split and scored with the same metrics
 //! as the neural candidates.
+//!
+//! Classification: majority class, logistic regression, decision tree, random forest, k-NN,
+//! Gaussian naive Bayes and (for small data) an RBF support-vector classifier. Regression: the
+//! training mean, ridge regression, decision tree, random forest and k-NN. Every model is fitted on
+//! the training part only, with explicit seeds where the model is randomised.
 
+use crate::data::{PreparedData, Task};
+use crate::platform::now_ms;
+use serde::{Deserialize, Serialize};
+use smartcore::ensemble::random_forest_classifier::{
+    RandomForestClassifier, RandomForestClassifierParameters,
+};
+use smartcore::ensemble::random_forest_regressor::{
+    RandomForestRegressor, RandomForestRegressorParameters,
+};
 use smartcore::linalg::basic::matrix::DenseMatrix;
 use smartcore::linear::logistic_regression::{LogisticRegression, LogisticRegressionParameters};
+use smartcore::linear::ridge_regression::{RidgeRegression, RidgeRegressionParameters};
+use smartcore::naive_bayes::gaussian::{GaussianNB, GaussianNBParameters};
+use smartcore::neighbors::knn_classifier::{KNNClassifier, KNNClassifierParameters};
+use smartcore::neighbors::knn_regressor::{KNNRegressor, KNNRegressorParameters};
+use smartcore::svm::svc::{MultiClassSVC, SVCParameters};
+use smartcore::svm::Kernels;
+use smartcore::tree::decision_tree_classifier::{
+    DecisionTreeClassifier, DecisionTreeClassifierParameters,
+};
+use smartcore::tree::decision_tree_regressor::{
+    DecisionTreeRegressor, DecisionTreeRegressorParameters,
+};
 use std::fmt;
 
+/// Training rows above which the (quadratic-time) SVC is skipped.
+pub const SVC_MAX_ROWS: usize = 2000;
+
+/// The classical models on the leaderboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaselineKind {
+    /// Always the most frequent training class.
+    Majority,
+    /// Always the training mean.
+    Mean,
+    /// Multinomial logistic regression.
+    LogisticRegression,
+    /// Ridge regression (alpha 1).
+    Ridge,
+    /// A CART decision tree (max depth 10).
+    DecisionTree,
+    /// A random forest of 100 trees.
+    RandomForest,
+    /// k nearest neighbours (k = 5).
+    Knn,
+    /// Gaussian naive Bayes.
+    GaussianNb,
+    /// Support-vector classifier with an RBF kernel (one-vs-one).
+    Svc,
+}
+
+impl BaselineKind {
+    /// Leaderboard name.
+    pub fn name(self) -> &'static str {
+        match self {
+            BaselineKind::Majority => "majority class",
+            BaselineKind::Mean => "mean",
+            BaselineKind::LogisticRegression => "logistic regression",
+            BaselineKind::Ridge => "ridge regression",
+            BaselineKind::DecisionTree => "decision tree",
+            BaselineKind::RandomForest => "random forest",
+            BaselineKind::Knn => "k-NN (k=5)",
+            BaselineKind::GaussianNb => "Gaussian naive Bayes",
+            BaselineKind::Svc => "SVC (RBF)",
+        }
+    }
+
+    /// The baselines that apply to a task and training size, in the order they run.
+    pub fn for_task(task: &Task, train_rows: usize) -> Vec<BaselineKind> {
+        use BaselineKind::*;
+        match task {
+            Task::Classification { .. } => {
+                let mut v = vec![
+                    Majority,
+                    LogisticRegression,
+                    DecisionTree,
+                    RandomForest,
+                    Knn,
+                    GaussianNb,
+                ];
+                if train_rows <= SVC_MAX_ROWS {
+                    v.push(Svc);
+                }
+                v
+            }
+            Task::Regression => vec![Mean, Ridge, DecisionTree, RandomForest, Knn],
+        }
+    }
+}
+
+/// Predictions of a model on one part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Prediction {
+    /// Class indices, with `rows × classes` probabilities when the model gives them.
+    Classes {
+        /// Predicted class per row.
+        labels: Vec<u32>,
+        /// Probabilities, row-major.
+        probs: Option<Vec<f32>>,
+    },
+    /// Predicted values (standardised target units).
+    Values {
+        /// One value per row.
+        values: Vec<f32>,
+    },
+}
+
+/// A fitted baseline's predictions and timings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineFit {
+    /// Which model.
+    pub kind: BaselineKind,
+    /// Predictions on the validation part.
+    pub valid: Prediction,
+    /// Predictions on the test part (kept aside; only reported at the end of a search).
+    pub test: Prediction,
+    /// Fit time in milliseconds.
+    pub fit_ms: f64,
+    /// Inference time per 1,000 rows in milliseconds.
+    pub infer_ms_per_1000: f64,
+}
 /// Why a baseline could not be trained.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BaselineError {
@@ -52,6 +176,248 @@ pub fn logistic_regression_accuracy(
     let predicted: Vec<u32> = model.predict(&test).map_err(|e| fail(name, e))?;
     let correct = predicted.iter().zip(ty).filter(|(p, t)| p == t).count();
     Ok(correct as f64 / ty.len().max(1) as f64)
+}
+
+/// Fits one baseline on the training part and predicts the validation and test parts.
+pub fn fit(
+    kind: BaselineKind,
+    data: &PreparedData,
+    seed: u64,
+) -> Result<BaselineFit, BaselineError> {
+    let name = kind.name();
+    let cols = data.inputs();
+    let train = dense(&data.train.x, data.train.rows(), cols)?;
+    let valid = dense(&data.valid.x, data.valid.rows(), cols)?;
+    let test = dense(&data.test.x, data.test.rows(), cols)?;
+    let classes = data.task.outputs();
+    let labels: Vec<u32> = data.train.y.iter().map(|&v| v.max(0.0) as u32).collect();
+    let labels_i32: Vec<i32> = labels.iter().map(|&v| v as i32).collect();
+    let targets: Vec<f64> = data.train.y.iter().map(|&v| v as f64).collect();
+    let f = |e: smartcore::error::Failed| fail(name, e);
+    let start = now_ms();
+    // Each arm fits, then returns a predictor for a matrix (as f64 labels or values).
+    let (fit_ms, predict): (
+        f64,
+        Box<dyn Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, BaselineError> + '_>,
+    ) = match kind {
+        BaselineKind::Majority => {
+            let mut counts = vec![0usize; classes.max(1)];
+            for &l in &labels {
+                if let Some(c) = counts.get_mut(l as usize) {
+                    *c += 1;
+                }
+            }
+            let best = (0..counts.len())
+                .max_by_key(|&c| (counts[c], usize::MAX - c))
+                .unwrap_or(0);
+            (
+                now_ms() - start,
+                Box::new(move |m: &DenseMatrix<f64>| Ok(vec![best as f64; rows_of(m)])),
+            )
+        }
+        BaselineKind::Mean => {
+            let mean = targets.iter().sum::<f64>() / targets.len().max(1) as f64;
+            (
+                now_ms() - start,
+                Box::new(move |m: &DenseMatrix<f64>| Ok(vec![mean; rows_of(m)])),
+            )
+        }
+        BaselineKind::LogisticRegression => {
+            let model = LogisticRegression::fit(
+                &train,
+                &labels_i32,
+                LogisticRegressionParameters::default(),
+            )
+            .map_err(f)?;
+            (
+                now_ms() - start,
+                Box::new(move |m| {
+                    Ok(model
+                        .predict(m)
+                        .map_err(f)?
+                        .iter()
+                        .map(|&v| v as f64)
+                        .collect())
+                }),
+            )
+        }
+        BaselineKind::Ridge => {
+            let model = RidgeRegression::fit(
+                &train,
+                &targets,
+                RidgeRegressionParameters::default().with_alpha(1.0),
+            )
+            .map_err(f)?;
+            (
+                now_ms() - start,
+                Box::new(move |m| model.predict(m).map_err(f)),
+            )
+        }
+        BaselineKind::DecisionTree => {
+            if matches!(data.task, Task::Regression) {
+                let p = DecisionTreeRegressorParameters {
+                    seed: Some(seed),
+                    ..Default::default()
+                }
+                .with_max_depth(10);
+                let model = DecisionTreeRegressor::fit(&train, &targets, p).map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| model.predict(m).map_err(f)),
+                )
+            } else {
+                let p = DecisionTreeClassifierParameters {
+                    seed: Some(seed),
+                    ..Default::default()
+                }
+                .with_max_depth(10);
+                let model = DecisionTreeClassifier::fit(&train, &labels_i32, p).map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| {
+                        Ok(model
+                            .predict(m)
+                            .map_err(f)?
+                            .iter()
+                            .map(|&v| v as f64)
+                            .collect())
+                    }),
+                )
+            }
+        }
+        BaselineKind::RandomForest => {
+            if matches!(data.task, Task::Regression) {
+                let p = RandomForestRegressorParameters::default()
+                    .with_n_trees(100)
+                    .with_seed(seed);
+                let model = RandomForestRegressor::fit(&train, &targets, p).map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| model.predict(m).map_err(f)),
+                )
+            } else {
+                let p = RandomForestClassifierParameters::default()
+                    .with_n_trees(100)
+                    .with_seed(seed);
+                let model = RandomForestClassifier::fit(&train, &labels_i32, p).map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| {
+                        Ok(model
+                            .predict(m)
+                            .map_err(f)?
+                            .iter()
+                            .map(|&v| v as f64)
+                            .collect())
+                    }),
+                )
+            }
+        }
+        BaselineKind::Knn => {
+            let k = 5.min(data.train.rows().max(1));
+            if matches!(data.task, Task::Regression) {
+                let model = KNNRegressor::fit(
+                    &train,
+                    &targets,
+                    KNNRegressorParameters::default().with_k(k),
+                )
+                .map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| model.predict(m).map_err(f)),
+                )
+            } else {
+                let model = KNNClassifier::fit(
+                    &train,
+                    &labels_i32,
+                    KNNClassifierParameters::default().with_k(k),
+                )
+                .map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| {
+                        Ok(model
+                            .predict(m)
+                            .map_err(f)?
+                            .iter()
+                            .map(|&v| v as f64)
+                            .collect())
+                    }),
+                )
+            }
+        }
+        BaselineKind::GaussianNb => {
+            let model =
+                GaussianNB::fit(&train, &labels, GaussianNBParameters::default()).map_err(f)?;
+            (
+                now_ms() - start,
+                Box::new(move |m| {
+                    Ok(model
+                        .predict(m)
+                        .map_err(f)?
+                        .iter()
+                        .map(|&v| v as f64)
+                        .collect())
+                }),
+            )
+        }
+        BaselineKind::Svc => {
+            // The one-vs-one SVC borrows its training data, so it is fitted and applied in one go.
+            let gamma = 1.0 / cols.max(1) as f64;
+            let params = SVCParameters::default()
+                .with_c(1.0)
+                .with_kernel(Kernels::rbf().with_gamma(gamma))
+                .with_seed(Some(seed));
+            let (valid_pred, test_pred, fit_ms, infer) = {
+                let model = MultiClassSVC::fit(&train, &labels_i32, &params).map_err(f)?;
+                let fit_ms = now_ms() - start;
+                let t0 = now_ms();
+                let v = model.predict(&valid).map_err(f)?;
+                let t = model.predict(&test).map_err(f)?;
+                (v, t, fit_ms, now_ms() - t0)
+            };
+            let rows = (data.valid.rows() + data.test.rows()).max(1) as f64;
+            return Ok(BaselineFit {
+                kind,
+                valid: to_prediction(&data.task, valid_pred),
+                test: to_prediction(&data.task, test_pred),
+                fit_ms,
+                infer_ms_per_1000: infer * 1000.0 / rows,
+            });
+        }
+    };
+    let t0 = now_ms();
+    let v = predict(&valid)?;
+    let t = predict(&test)?;
+    let infer = now_ms() - t0;
+    let rows = (data.valid.rows() + data.test.rows()).max(1) as f64;
+    Ok(BaselineFit {
+        kind,
+        valid: to_prediction(&data.task, v),
+        test: to_prediction(&data.task, t),
+        fit_ms,
+        infer_ms_per_1000: infer * 1000.0 / rows,
+    })
+}
+
+fn rows_of(m: &DenseMatrix<f64>) -> usize {
+    use smartcore::linalg::basic::arrays::Array;
+    m.shape().0
+}
+
+fn to_prediction(task: &Task, values: Vec<f64>) -> Prediction {
+    match task {
+        Task::Classification { classes } => Prediction::Classes {
+            labels: values
+                .iter()
+                .map(|&v| (v.round().max(0.0) as u32).min(classes.len().saturating_sub(1) as u32))
+                .collect(),
+            probs: None,
+        },
+        Task::Regression => Prediction::Values {
+            values: values.iter().map(|&v| v as f32).collect(),
+        },
+    }
 }
 
 /// The vertical-slice check: logistic regression on iris with a seeded 70/30 split.

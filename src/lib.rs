@@ -16,18 +16,24 @@
 //! - [`data`]: built-in datasets, CSV parsing and typing, preparation, splits.
 //! - [`model`]: candidate network specs and the CPU reference trainer.
 //! - [`gpu`]: the WebGPU/wgpu context and the population trainer's kernels.
+//! - [`bench`]: the fixed trainer benchmark (GPU population, one at a time, CPU, matmul ceiling).
 //! - [`baselines`]: classical `smartcore` models on the same split.
+//! - [`search`]: search space, samplers, multi-fidelity schedulers, the search state machine.
+//! - [`report`]: metrics, leaderboard and export formats.
 //! - [`rng`]: the seeded random numbers every path shares.
 //! - [`platform`]: the only place that knows whether it runs in a browser or natively.
 //! - `web` (wasm32 only): the thin wasm-bindgen surface used by the page's worker.
 
 pub mod baselines;
+pub mod bench;
 pub mod data;
 pub mod error;
 pub mod gpu;
 pub mod model;
 pub mod platform;
+pub mod report;
 pub mod rng;
+pub mod search;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -4,7 +4,11 @@
 //! event loop (`wasm-bindgen-futures`); natively by [`crate::platform::block_on`].
 
 pub mod context;
+pub mod kernels;
 pub mod matmul;
+pub mod population;
 pub mod readback;
+pub mod trainer;
 
 pub use context::{AdapterReport, GpuContext, GpuError};
+pub use trainer::GpuTrainer;

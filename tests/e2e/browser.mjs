@@ -66,3 +66,14 @@ export async function waitForRunState(page, states, timeout = 120_000) {
   );
   return page.evaluate(() => document.body.dataset.runState);
 }
+
+/** Waits until the engine self-check has finished (`document.body.dataset.engine`). */
+export async function waitForEngine(page, timeout = 120_000) {
+  await page.waitForFunction(() => ["ready", "error"].includes(document.body.dataset.engine), null, { timeout });
+  return page.evaluate(() => document.body.dataset.engine);
+}
+
+/** Longest main-thread long task seen by the page (PerformanceObserver 'longtask'), in ms. */
+export function longestTask(page) {
+  return page.evaluate(() => Number(document.body.dataset.longestTask ?? 0));
+}

@@ -1,16 +1,16 @@
-// The engine slice in a real browser: the worker loads the wasm, reports the adapter (or the CPU
+// The engine self-check in a real browser: the worker loads the wasm, reports the adapter (or the CPU
 // path), checks a WGSL kernel against the CPU, and trains a smartcore model on iris.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BASE_URL, SHOTS, openPage, foreignRequests, waitForRunState } from "./browser.mjs";
+import { BASE_URL, SHOTS, openPage, foreignRequests, waitForEngine } from "./browser.mjs";
 
 test("with WebGPU: SwiftShader adapter, kernel check and iris accuracy shown", async () => {
   const { browser, page, requests, consoleErrors } = await openPage({ webgpu: true });
   try {
     await page.goto(`${BASE_URL}/`);
-    const state = await waitForRunState(page, ["done", "error"]);
-    assert.equal(state, "done", await page.textContent("#engine-error"));
+    const state = await waitForEngine(page);
+    assert.equal(state, "ready", await page.textContent("#engine-error"));
     assert.equal(await page.getAttribute("#backend", "data-kind"), "gpu");
     assert.match(await page.textContent("#backend"), /webgpu/i);
     assert.match(await page.textContent("#backend"), /swiftshader/i);
@@ -29,8 +29,8 @@ test("without WebGPU: the CPU path is announced and iris still trains", async ()
   const { browser, page, requests, consoleErrors } = await openPage({ webgpu: false });
   try {
     await page.goto(`${BASE_URL}/`);
-    const state = await waitForRunState(page, ["done", "error"]);
-    assert.equal(state, "done", await page.textContent("#engine-error"));
+    const state = await waitForEngine(page);
+    assert.equal(state, "ready", await page.textContent("#engine-error"));
     assert.equal(await page.getAttribute("#backend", "data-kind"), "cpu");
     assert.match(await page.textContent("#backend"), /^CPU/);
     const acc = Number(await page.textContent("#iris-accuracy"));

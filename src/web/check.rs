@@ -1,21 +1,10 @@
-//! The wasm-bindgen surface used by `www/worker.js`. Thin by design: converts to and from JS
-//! values and calls the library; no logic lives here.
+//! The engine self-check the page shows on load: GPU adapter (or why the CPU is used), the matmul
+//! kernel against the CPU, and a classical baseline on iris.
 
+use super::convert::{js_err, to_js};
 use crate::gpu::{matmul, GpuContext};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-/// Installs the panic hook so a Rust panic shows as a readable console error.
-#[wasm_bindgen(start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&e.to_string()))
-}
 
 #[derive(Serialize)]
 struct SelfCheck {
@@ -35,15 +24,12 @@ struct SelfCheck {
 pub async fn self_check() -> Result<JsValue, JsValue> {
     let (adapter, cpu_reason, kernel_check) = match GpuContext::new().await {
         Ok(ctx) => {
-            let check = matmul::self_check(&ctx)
-                .await
-                .map_err(|e| JsValue::from_str(&e.to_string()))?;
+            let check = matmul::self_check(&ctx).await.map_err(js_err)?;
             (Some(ctx.report.clone()), None, Some(check))
         }
         Err(e) => (None, Some(e.to_string()), None),
     };
-    let iris_accuracy = crate::baselines::iris_logistic_regression(1)
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let iris_accuracy = crate::baselines::iris_logistic_regression(1).map_err(js_err)?;
     to_js(&SelfCheck {
         adapter,
         cpu_reason,

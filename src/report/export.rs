@@ -1,0 +1,316 @@
+//! Export formats: the whole run as JSON ([`RunExport`]) and the trials as an Optuna journal
+//! (JSON lines that `optuna-dashboard` and `optuna.storages.JournalStorage` open).
+
+use crate::data::Task;
+use crate::report::leaderboard::Leaderboard;
+use crate::search::events::TrialStatus;
+use crate::search::run::{BaselineResult, Search, SearchConfig, Trial};
+use crate::search::schedule::Plan;
+use crate::search::space::{Distribution, SearchSpace};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Format tag of a run file.
+pub const RUN_FORMAT: &str = "automl-run";
+
+/// The whole run: configuration, seed, data fingerprint, every trial with its curve, baselines
+/// and the leaderboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunExport {
+    /// Always [`RUN_FORMAT`].
+    pub format: String,
+    /// Schema version.
+    pub version: u32,
+    /// Search configuration (includes the seed).
+    pub config: SearchConfig,
+    /// Dataset name.
+    pub dataset: String,
+    /// Fingerprint of the prepared data (hash of the matrices, targets and names).
+    pub data_fingerprint: String,
+    /// Task.
+    pub task: Task,
+    /// Rows per part: train, validation, test.
+    pub rows: [usize; 3],
+    /// Space searched.
+    pub space: SearchSpace,
+    /// Scheduler plan.
+    pub plan: Plan,
+    /// Every trial, with its learning curve.
+    pub trials: Vec<Trial>,
+    /// Baselines (predictions omitted; see the leaderboard for their scores).
+    pub baselines: Vec<BaselineSummary>,
+    /// Final leaderboard.
+    pub leaderboard: Option<Leaderboard>,
+    /// Searching time in milliseconds.
+    pub elapsed_ms: f64,
+    /// Candidate-epochs trained.
+    pub epochs: u64,
+}
+
+/// A baseline in a run export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// Name.
+    pub name: String,
+    /// Fit time.
+    pub fit_ms: Option<f64>,
+    /// Error message if it failed.
+    pub error: Option<String>,
+}
+
+impl BaselineSummary {
+    fn of(b: &BaselineResult) -> BaselineSummary {
+        BaselineSummary {
+            name: b.kind.name().into(),
+            fit_ms: b.fit.as_ref().ok().map(|f| f.fit_ms),
+            error: b.fit.as_ref().err().cloned(),
+        }
+    }
+}
+
+/// 64-bit FNV-1a over the prepared data's names, matrices and targets, as 16 hex digits.
+pub fn fingerprint(data: &crate::data::PreparedData) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for n in &data.feature_names {
+        eat(n.as_bytes());
+        eat(&[0]);
+    }
+    for part in [&data.train, &data.valid, &data.test] {
+        for v in part.x.iter().chain(&part.y) {
+            eat(&v.to_bits().to_le_bytes());
+        }
+        eat(&[1]);
+    }
+    format!("{h:016x}")
+}
+
+impl RunExport {
+    /// Collects the run from a search (finished or not).
+    pub fn from_search(search: &Search) -> RunExport {
+        let data = search.data();
+        RunExport {
+            format: RUN_FORMAT.into(),
+            version: 1,
+            config: search.config().clone(),
+            dataset: data.name.clone(),
+            data_fingerprint: fingerprint(data),
+            task: data.task.clone(),
+            rows: [data.train.rows(), data.valid.rows(), data.test.rows()],
+            space: search.space().clone(),
+            plan: crate::search::schedule::Scheduler::new(
+                &search.config().scheduler,
+                search.config().fidelity,
+            )
+            .plan(),
+            trials: search.trials().to_vec(),
+            baselines: search.baselines().iter().map(BaselineSummary::of).collect(),
+            leaderboard: search.leaderboard().cloned(),
+            elapsed_ms: search.elapsed_ms(),
+            epochs: search.epochs_used(),
+        }
+    }
+}
+
+/// Optuna journal operation codes (`optuna.storages.journal.JournalOperation`).
+pub mod op {
+    /// Create a study.
+    pub const CREATE_STUDY: u8 = 0;
+    /// Set a study user attribute.
+    pub const SET_STUDY_USER_ATTR: u8 = 2;
+    /// Create a trial.
+    pub const CREATE_TRIAL: u8 = 4;
+    /// Set one trial parameter.
+    pub const SET_TRIAL_PARAM: u8 = 5;
+    /// Set a trial's state and values.
+    pub const SET_TRIAL_STATE_VALUES: u8 = 6;
+    /// Set an intermediate value (one epoch).
+    pub const SET_TRIAL_INTERMEDIATE_VALUE: u8 = 7;
+    /// Set a trial user attribute.
+    pub const SET_TRIAL_USER_ATTR: u8 = 8;
+}
+
+/// Optuna `TrialState` values.
+fn optuna_state(status: TrialStatus) -> u8 {
+    match status {
+        TrialStatus::Running => 0,
+        TrialStatus::Completed => 1,
+        TrialStatus::Pruned | TrialStatus::Stopped => 2,
+        TrialStatus::Diverged => 3,
+    }
+}
+
+/// Optuna's `distribution_to_json` for one parameter.
+fn distribution_json(dist: &Distribution) -> String {
+    let v = match dist {
+        Distribution::Float { low, high, log } => json!({
+            "name": "FloatDistribution",
+            "attributes": {"step": null, "low": low, "high": high, "log": log}
+        }),
+        Distribution::Int { low, high, log } => json!({
+            "name": "IntDistribution",
+            "attributes": {"log": log, "step": 1, "low": low, "high": high}
+        }),
+        Distribution::Categorical { choices } => json!({
+            "name": "CategoricalDistribution",
+            "attributes": {"choices": choices}
+        }),
+    };
+    v.to_string()
+}
+
+/// ISO-8601 local-free timestamp (`YYYY-MM-DDTHH:MM:SS.ffffff`) from Unix milliseconds.
+pub fn iso_datetime(unix_ms: f64) -> String {
+    let ms = unix_ms.max(0.0) as i64;
+    let (days, rem) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    let (h, mi, s, frac) = (
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000,
+    );
+    format!(
+        "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:06}",
+        frac * 1000
+    )
+}
+
+/// The trials as an Optuna journal: one JSON object per line. The objective is validation
+/// accuracy (maximise) for classification and validation RMSE in standardised units (minimise)
+/// for regression; every epoch is an intermediate value. `start_unix_ms` dates the study.
+pub fn optuna_journal(search: &Search, study_name: &str, start_unix_ms: f64) -> String {
+    let worker = "automl-0";
+    let classification = matches!(search.data().task, Task::Classification { .. });
+    let mut lines: Vec<Value> = vec![json!({
+        "op_code": op::CREATE_STUDY,
+        "worker_id": worker,
+        "study_name": study_name,
+        "directions": [if classification { 2 } else { 1 }],
+    })];
+    for (key, value) in [
+        ("dataset", json!(search.data().name)),
+        ("seed", json!(search.config().seed)),
+        ("data_fingerprint", json!(fingerprint(search.data()))),
+    ] {
+        lines.push(json!({
+            "op_code": op::SET_STUDY_USER_ATTR,
+            "worker_id": worker,
+            "study_id": 0,
+            "user_attr": {key: value},
+        }));
+    }
+    let params = search.space().params();
+    let mut clock = start_unix_ms;
+    for t in search.trials() {
+        let start = clock;
+        clock += t.train_ms.max(1.0);
+        lines.push(json!({
+            "op_code": op::CREATE_TRIAL,
+            "worker_id": worker,
+            "study_id": 0,
+            "datetime_start": iso_datetime(start),
+        }));
+        for p in &params {
+            if let Some(&v) = t.sample.get(&p.name) {
+                lines.push(json!({
+                    "op_code": op::SET_TRIAL_PARAM,
+                    "worker_id": worker,
+                    "trial_id": t.id,
+                    "param_name": p.name,
+                    "param_value_internal": v,
+                    "distribution": distribution_json(&p.dist),
+                }));
+            }
+        }
+        for (key, value) in [
+            ("architecture", json!(t.spec.summary())),
+            ("parameters", json!(t.spec.parameter_count())),
+            ("origin", json!(t.origin)),
+            ("parent", json!(t.parent)),
+            ("inherited", json!(t.inherited)),
+        ] {
+            lines.push(json!({
+                "op_code": op::SET_TRIAL_USER_ATTR,
+                "worker_id": worker,
+                "trial_id": t.id,
+                "user_attr": {key: value},
+            }));
+        }
+        for m in &t.curve {
+            if m.valid_score.is_finite() {
+                lines.push(json!({
+                    "op_code": op::SET_TRIAL_INTERMEDIATE_VALUE,
+                    "worker_id": worker,
+                    "trial_id": t.id,
+                    "step": m.epoch,
+                    "intermediate_value": m.valid_score,
+                }));
+            }
+        }
+        let state = optuna_state(t.status);
+        if state != 0 {
+            let value = t
+                .curve
+                .last()
+                .map(|m| m.valid_score)
+                .filter(|v| v.is_finite());
+            lines.push(json!({
+                "op_code": op::SET_TRIAL_STATE_VALUES,
+                "worker_id": worker,
+                "trial_id": t.id,
+                "state": state,
+                "values": if state == 3 { Value::Null } else { value.map(|v| json!([v])).unwrap_or(Value::Null) },
+                "datetime_complete": iso_datetime(clock),
+            }));
+        }
+    }
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(&l.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_datetime_matches_known_dates() {
+        assert_eq!(iso_datetime(0.0), "1970-01-01T00:00:00.000000");
+        // 2024-02-29T12:34:56.789Z
+        assert_eq!(
+            iso_datetime(1_709_210_096_789.0),
+            "2024-02-29T12:34:56.789000"
+        );
+    }
+
+    #[test]
+    fn distributions_use_optuna_names() {
+        let d = distribution_json(&Distribution::Int {
+            low: 1,
+            high: 4,
+            log: false,
+        });
+        let v: Value = serde_json::from_str(&d).unwrap();
+        assert_eq!(v["name"], "IntDistribution");
+        assert_eq!(v["attributes"]["step"], 1);
+        assert_eq!(v["attributes"]["high"], 4);
+    }
+}

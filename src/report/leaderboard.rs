@@ -1,0 +1,161 @@
+//! The leaderboard: neural finalists and baselines on the same split and metrics, ranked by the
+//! validation metric (selection never looks at test scores).
+
+use super::metrics::Metrics;
+use serde::{Deserialize, Serialize};
+
+/// Where a row comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    /// A searched network.
+    Neural,
+    /// A classical baseline.
+    Baseline,
+}
+
+/// One leaderboard row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// 1-based rank by validation metric.
+    pub rank: u32,
+    /// Architecture summary or baseline name.
+    pub model: String,
+    /// Neural or baseline.
+    pub kind: ModelKind,
+    /// Trial number (neural rows).
+    pub trial: Option<u32>,
+    /// Trainable parameters (neural rows).
+    pub parameters: Option<usize>,
+    /// Validation metrics.
+    pub valid: Metrics,
+    /// Test metrics (evaluated once, at the end).
+    pub test: Metrics,
+    /// Epochs trained (neural rows).
+    pub epochs: Option<u32>,
+    /// Training time in milliseconds.
+    pub train_ms: f64,
+    /// Inference time per 1,000 rows in milliseconds.
+    pub infer_ms_per_1000: f64,
+    /// Whether the weights were refit on train + validation before the test evaluation.
+    #[serde(default)]
+    pub refit: bool,
+}
+
+/// Ranked rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    /// Rows, best first.
+    pub rows: Vec<Row>,
+}
+
+impl Leaderboard {
+    /// Ranks rows by validation metric (accuracy descending / RMSE ascending), ties by test-free
+    /// secondary keys (validation log loss, then fewer parameters, then name).
+    pub fn new(mut rows: Vec<Row>) -> Leaderboard {
+        rows.sort_by(|a, b| {
+            let (pa, pb) = (a.valid.primary(), b.valid.primary());
+            let primary = if a.valid.higher_is_better() {
+                pb.total_cmp(&pa)
+            } else {
+                pa.total_cmp(&pb)
+            };
+            let loss = |r: &Row| match &r.valid {
+                Metrics::Classification(m) => m.log_loss.unwrap_or(f64::INFINITY),
+                Metrics::Regression(m) => m.mae,
+            };
+            primary
+                .then(loss(a).total_cmp(&loss(b)))
+                .then(a.parameters.unwrap_or(0).cmp(&b.parameters.unwrap_or(0)))
+                .then(a.model.cmp(&b.model))
+        });
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.rank = i as u32 + 1;
+        }
+        Leaderboard { rows }
+    }
+
+    /// The best neural row.
+    pub fn best_neural(&self) -> Option<&Row> {
+        self.rows.iter().find(|r| r.kind == ModelKind::Neural)
+    }
+
+    /// The best baseline row.
+    pub fn best_baseline(&self) -> Option<&Row> {
+        self.rows.iter().find(|r| r.kind == ModelKind::Baseline)
+    }
+
+    /// A copy without timing columns (which vary between runs), for reproducibility checks.
+    pub fn without_timings(&self) -> Leaderboard {
+        let mut l = self.clone();
+        for r in &mut l.rows {
+            r.train_ms = 0.0;
+            r.infer_ms_per_1000 = 0.0;
+        }
+        l
+    }
+
+    /// A plain-text table for terminals.
+    pub fn table(&self) -> String {
+        let regression = self
+            .rows
+            .first()
+            .is_some_and(|r| !r.valid.higher_is_better());
+        let (m1, m2) = if regression {
+            ("RMSE", "R²")
+        } else {
+            ("acc", "F1")
+        };
+        let mut out = format!(
+            "{:>4}  {:<34} {:>9} {:>7} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9}\n",
+            "rank",
+            "model",
+            "params",
+            "epochs",
+            format!("val {m1}"),
+            format!("test {m1}"),
+            format!("test {m2}"),
+            if regression { "MAE" } else { "logloss" },
+            "train ms",
+            "ms/1k"
+        );
+        for r in &self.rows {
+            let (v1, t1, t2, t3) = match (&r.valid, &r.test) {
+                (Metrics::Classification(v), Metrics::Classification(t)) => (
+                    v.accuracy,
+                    t.accuracy,
+                    t.macro_f1,
+                    t.log_loss
+                        .map(|l| format!("{l:.3}"))
+                        .unwrap_or_else(|| "-".into()),
+                ),
+                (Metrics::Regression(v), Metrics::Regression(t)) => {
+                    (v.rmse, t.rmse, t.r2, format!("{:.3}", t.mae))
+                }
+                _ => (f64::NAN, f64::NAN, f64::NAN, "-".into()),
+            };
+            let mut model = r.model.clone();
+            if model.chars().count() > 34 {
+                model = model.chars().take(33).collect::<String>() + "…";
+            }
+            out.push_str(&format!(
+                "{:>4}  {:<34} {:>9} {:>7} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>9.1} {:>9.3}\n",
+                r.rank,
+                model,
+                r.parameters
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                r.epochs
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                v1,
+                t1,
+                t2,
+                t3,
+                r.train_ms,
+                r.infer_ms_per_1000
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,139 @@
+//! The typed event stream of a search, consumed by the CLI (progress bar) and the page (charts,
+//! leaderboard). Serialised as JSON objects with a `type` tag, e.g.
+//! `{"type":"epoch","trial":3,"metrics":{…}}`.
+
+use super::sampler::Objective;
+use super::schedule::Plan;
+use super::space::{Sample, SearchSpace};
+use super::Budget;
+use crate::model::EpochMetrics;
+use crate::report::leaderboard::Leaderboard;
+use crate::report::metrics::Metrics;
+use serde::{Deserialize, Serialize};
+
+/// How a trial ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrialStatus {
+    /// Training now (or waiting for a promotion under ASHA).
+    Running,
+    /// Reached the full horizon.
+    Completed,
+    /// Stopped early by the scheduler.
+    Pruned,
+    /// Loss or weights became non-finite.
+    Diverged,
+    /// Still unfinished when the budget ran out or the search was stopped.
+    Stopped,
+}
+
+/// One event of a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// The search began; `plan` shows the brackets before any training.
+    SearchStarted {
+        /// Dataset name.
+        dataset: String,
+        /// `classification` or `regression`.
+        task: String,
+        /// Seed of the whole run.
+        seed: u64,
+        /// Scheduler plan.
+        plan: Plan,
+        /// The space searched.
+        space: SearchSpace,
+        /// The budget.
+        budget: Budget,
+        /// Rows per part: train, validation, test.
+        rows: [usize; 3],
+        /// Sampler name.
+        sampler: String,
+        /// Whether evolution children inherit their parent's weights.
+        inherit: bool,
+    },
+    /// A new candidate.
+    TrialStarted {
+        /// Trial number.
+        trial: u32,
+        /// Architecture summary, e.g. `64-relu ▸ 32-tanh`.
+        summary: String,
+        /// Trainable parameters.
+        parameters: usize,
+        /// Sampled values (internal representation).
+        params: Sample,
+        /// Parent trial (evolution).
+        parent: Option<u32>,
+        /// Whether it starts from its parent's weights.
+        inherited: bool,
+        /// How the proposal was made.
+        origin: String,
+        /// Epochs it will train before its first evaluation.
+        target_epochs: u32,
+    },
+    /// One epoch of one candidate.
+    Epoch {
+        /// Trial number.
+        trial: u32,
+        /// Its metrics.
+        metrics: EpochMetrics,
+    },
+    /// The scheduler stopped a candidate early.
+    Pruned {
+        /// Trial number.
+        trial: u32,
+        /// Epochs trained.
+        epochs: u32,
+    },
+    /// The scheduler lets a candidate continue training.
+    Promoted {
+        /// Trial number.
+        trial: u32,
+        /// Epochs trained so far.
+        from_epochs: u32,
+        /// Epochs it will reach.
+        to_epochs: u32,
+    },
+    /// A candidate's loss or weights became non-finite.
+    Diverged {
+        /// Trial number.
+        trial: u32,
+        /// Epoch at which it happened.
+        epoch: u32,
+    },
+    /// A candidate will not train any further.
+    TrialFinished {
+        /// Trial number.
+        trial: u32,
+        /// Final status.
+        status: TrialStatus,
+        /// Epochs trained.
+        epochs: u32,
+        /// Last validation objective.
+        objective: Option<Objective>,
+        /// Last validation accuracy (classification) or RMSE (regression, standardised units).
+        valid_score: Option<f32>,
+    },
+    /// A classical baseline was fitted and scored on validation data.
+    BaselineFinished {
+        /// Baseline name.
+        name: String,
+        /// Validation metrics.
+        valid: Option<Metrics>,
+        /// Fit time.
+        fit_ms: f64,
+        /// Why it failed, if it did.
+        error: Option<String>,
+    },
+    /// The search finished and the finalists were evaluated on the test part.
+    SearchFinished {
+        /// Final leaderboard.
+        leaderboard: Leaderboard,
+        /// Searching time (pauses excluded).
+        elapsed_ms: f64,
+        /// Trials started.
+        trials: u32,
+        /// Candidate-epochs trained.
+        epochs: u64,
+    },
+}

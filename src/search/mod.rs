@@ -1,0 +1,25 @@
+//! Hyperparameter and architecture search.
+//!
+//! - [`space`]: what may be searched, as data, and the one step from a sample to a [`Spec`](crate::model::Spec).
+//! - [`sampler`]: random, TPE and regularized evolution.
+//! - [`schedule`]: no early stopping, successive halving / Hyperband, ASHA.
+//! - [`events`]: the typed event stream.
+//! - [`run`]: the search state machine ([`run::Search`]).
+
+pub mod events;
+pub mod run;
+pub mod sampler;
+pub mod schedule;
+pub mod space;
+
+use serde::{Deserialize, Serialize};
+
+/// How much a search may spend. The search stops at whichever limit comes first; at least one
+/// limit must be set.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Budget {
+    /// Wall-clock seconds of searching (pauses excluded).
+    pub seconds: Option<f64>,
+    /// Candidate-epochs in total (one candidate trained one epoch = 1).
+    pub epochs: Option<u64>,
+}

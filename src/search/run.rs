@@ -1,0 +1,989 @@
+//! The search as an explicit, serialisable state machine.
+//!
+//! The same code runs in a browser Web Worker (one thread, async, must stay responsive and
+//! pausable) and in the CLI: the caller drives it with [`Search::step`], which does a bounded
+//! amount of work (one baseline, or one rung's population trained together for a few epochs) and
+//! returns typed [`Event`]s. Pausing is simply not calling `step`; [`Search::save`] captures the
+//! whole state (including the weights of candidates still training) as JSON-serialisable data and
+//! [`Search::resume`] continues it, possibly in another process.
+//!
+//! Honest evaluation: the trainer only ever sees the train/validation parts; every selection
+//! (scheduler, sampler, finalists, leaderboard rank) uses validation metrics; the test part is
+//! read once, in [`Search::finish`], for the finalists and baselines.
+
+use super::events::{Event, TrialStatus};
+use super::sampler::{Objective, Observation, Sampler, SamplerConfig};
+use super::schedule::{Action, Fidelity, Scheduler, SchedulerConfig};
+use super::space::{Sample, SearchSpace, SpaceError, SpecShape};
+use super::Budget;
+use crate::baselines::{self, BaselineFit, BaselineKind, Prediction};
+use crate::data::{PreparedData, Task};
+use crate::model::trainer::{CandidateId, TrainError, Trainer};
+use crate::model::{EpochMetrics, Loss, Spec, SpecError, TrainData, Weights};
+use crate::platform::now_ms;
+use crate::report::leaderboard::{Leaderboard, ModelKind, Row};
+use crate::report::metrics::{self, Metrics};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Everything that defines a search run (together with the data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchConfig {
+    /// Seed of the whole run (samplers, candidate seeds, baselines).
+    pub seed: u64,
+    /// The space; `None` means the default for the task.
+    pub space: Option<SearchSpace>,
+    /// Sampler.
+    pub sampler: SamplerConfig,
+    /// Scheduler.
+    pub scheduler: SchedulerConfig,
+    /// Epoch resource: rungs and horizon.
+    pub fidelity: Fidelity,
+    /// Budget.
+    pub budget: Budget,
+    /// Upper bound on trials started (optional).
+    pub max_trials: Option<u32>,
+    /// Finalists evaluated on the test part at the end.
+    pub finalists: usize,
+    /// Whether to fit the classical baselines.
+    pub baselines: bool,
+    /// Most epochs one [`Search::step`] trains (keeps steps short and the page responsive).
+    pub max_epochs_per_step: u32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            seed: 1,
+            space: None,
+            sampler: SamplerConfig::Tpe(Default::default()),
+            scheduler: SchedulerConfig::Asha { slots: 8 },
+            fidelity: Fidelity {
+                min_epochs: 3,
+                max_epochs: 81,
+                eta: 3,
+            },
+            budget: Budget {
+                seconds: Some(60.0),
+                epochs: None,
+            },
+            max_trials: None,
+            finalists: 3,
+            baselines: true,
+            max_epochs_per_step: 5,
+        }
+    }
+}
+
+impl SearchConfig {
+    /// Whether evolution children start from their parent's weights.
+    pub fn inherit(&self) -> bool {
+        matches!(&self.sampler, SamplerConfig::Evolution(c) if c.inherit)
+    }
+}
+
+/// Why a search could not proceed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchError {
+    /// The configuration is unusable (names the field).
+    Config(String),
+    /// The search space is invalid.
+    Space(SpaceError),
+    /// A proposal could not become a valid candidate.
+    Spec(SpecError),
+    /// The trainer failed.
+    Train(TrainError),
+    /// `finish` was called before the search phase ended.
+    NotFinished,
+}
+
+impl fmt::Display for SearchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SearchError::Config(m) => write!(f, "invalid search configuration: {m}"),
+            SearchError::Space(e) => write!(f, "{e}"),
+            SearchError::Spec(e) => write!(f, "{e}"),
+            SearchError::Train(e) => write!(f, "training failed: {e}"),
+            SearchError::NotFinished => write!(
+                f,
+                "the search is still running; step it until is_finished()"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SearchError {}
+
+impl From<TrainError> for SearchError {
+    fn from(e: TrainError) -> Self {
+        SearchError::Train(e)
+    }
+}
+
+/// One candidate of the search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trial {
+    /// Trial number (0-based, in creation order).
+    pub id: u32,
+    /// Sampled parameters (internal values).
+    pub sample: Sample,
+    /// The validated candidate.
+    pub spec: Spec,
+    /// Parent trial (evolution).
+    pub parent: Option<u32>,
+    /// How the proposal was made.
+    pub origin: String,
+    /// Whether it started from its parent's weights.
+    pub inherited: bool,
+    /// Current status.
+    pub status: TrialStatus,
+    /// Metrics of every epoch trained.
+    pub curve: Vec<EpochMetrics>,
+    /// Training time attributed to this trial (its share of each group's wall time).
+    pub train_ms: f64,
+}
+
+impl Trial {
+    /// Epochs trained.
+    pub fn epochs(&self) -> u32 {
+        self.curve.len() as u32
+    }
+
+    /// Latest validation objective (`None` before the first epoch).
+    pub fn objective(&self) -> Option<Objective> {
+        self.curve.last().map(|m| objective_of(m, self.spec.loss))
+    }
+}
+
+fn objective_of(m: &EpochMetrics, loss: Loss) -> Objective {
+    if m.diverged || !m.valid_loss.is_finite() {
+        return Objective::WORST;
+    }
+    let primary = match loss {
+        Loss::SoftmaxCrossEntropy => 1.0 - m.valid_score as f64,
+        Loss::MeanSquaredError => m.valid_score as f64,
+    };
+    Objective {
+        primary,
+        secondary: m.valid_loss as f64,
+    }
+}
+
+/// A baseline's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineResult {
+    /// Which baseline.
+    pub kind: BaselineKind,
+    /// Its predictions, or why it failed.
+    pub fit: Result<BaselineFit, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+enum Phase {
+    NotStarted,
+    Baselines {
+        next: usize,
+    },
+    Searching,
+    /// The search phase ended; waiting for `finish`.
+    Stopped,
+    Finished,
+}
+
+/// A search in progress. Serialisable: see [`Search::save`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Search {
+    config: SearchConfig,
+    space: SearchSpace,
+    data: PreparedData,
+    sampler: Sampler,
+    scheduler: Scheduler,
+    trials: Vec<Trial>,
+    phase: Phase,
+    elapsed_ms: f64,
+    epochs_used: u64,
+    baselines: Vec<BaselineResult>,
+    baseline_queue: Vec<BaselineKind>,
+    /// Weights kept off the trainer: finalist candidates and evolution parents.
+    kept: BTreeMap<u32, Weights>,
+    /// Weights of candidates that were in a trainer when the state was saved.
+    reattach: BTreeMap<u32, Weights>,
+    /// Trainer handles of candidates in the current trainer (not part of a saved state).
+    #[serde(skip)]
+    live: BTreeMap<u32, CandidateId>,
+    leaderboard: Option<Leaderboard>,
+}
+
+/// A saved search: plain data (serde), continued with [`Search::resume`].
+pub type SearchState = Search;
+
+impl Search {
+    /// Creates a search; validates the configuration and the space.
+    pub fn new(config: SearchConfig, data: &PreparedData) -> Result<Search, SearchError> {
+        let classification = matches!(data.task, Task::Classification { .. });
+        let space = config
+            .space
+            .clone()
+            .unwrap_or_else(|| SearchSpace::default_for(classification, data.train.rows()));
+        space.validate().map_err(SearchError::Space)?;
+        let f = config.fidelity;
+        if f.min_epochs == 0 || f.min_epochs > f.max_epochs || f.eta < 2 {
+            return Err(SearchError::Config(format!(
+                "fidelity: need 1 <= min_epochs ({}) <= max_epochs ({}) and eta ({}) >= 2",
+                f.min_epochs, f.max_epochs, f.eta
+            )));
+        }
+        if config.budget.seconds.is_none()
+            && config.budget.epochs.is_none()
+            && config.max_trials.is_none()
+        {
+            return Err(SearchError::Config(
+                "budget: give seconds, epochs or a trial limit".into(),
+            ));
+        }
+        if data.train.rows() == 0 || data.valid.rows() == 0 {
+            return Err(SearchError::Config(format!(
+                "data: the training ({} rows) and validation ({} rows) parts must not be empty",
+                data.train.rows(),
+                data.valid.rows()
+            )));
+        }
+        let baseline_queue = if config.baselines {
+            BaselineKind::for_task(&data.task, data.train.rows())
+        } else {
+            Vec::new()
+        };
+        Ok(Search {
+            sampler: Sampler::new(&config.sampler, config.seed),
+            scheduler: Scheduler::new(&config.scheduler, f),
+            space,
+            data: data.clone(),
+            trials: Vec::new(),
+            phase: Phase::NotStarted,
+            elapsed_ms: 0.0,
+            epochs_used: 0,
+            baselines: Vec::new(),
+            baseline_queue,
+            kept: BTreeMap::new(),
+            reattach: BTreeMap::new(),
+            live: BTreeMap::new(),
+            leaderboard: None,
+            config,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &SearchConfig {
+        &self.config
+    }
+
+    /// The space searched.
+    pub fn space(&self) -> &SearchSpace {
+        &self.space
+    }
+
+    /// The data (the test part is only read by `finish` and the baselines).
+    pub fn data(&self) -> &PreparedData {
+        &self.data
+    }
+
+    /// All trials so far.
+    pub fn trials(&self) -> &[Trial] {
+        &self.trials
+    }
+
+    /// Baseline outcomes so far.
+    pub fn baselines(&self) -> &[BaselineResult] {
+        &self.baselines
+    }
+
+    /// Searching time so far (pauses excluded).
+    pub fn elapsed_ms(&self) -> f64 {
+        self.elapsed_ms
+    }
+
+    /// Candidate-epochs trained so far.
+    pub fn epochs_used(&self) -> u64 {
+        self.epochs_used
+    }
+
+    /// The leaderboard, once `finish` ran.
+    pub fn leaderboard(&self) -> Option<&Leaderboard> {
+        self.leaderboard.as_ref()
+    }
+
+    /// Fraction of the budget spent, in `[0, 1]` (for progress bars).
+    pub fn progress(&self) -> f64 {
+        if matches!(self.phase, Phase::Stopped | Phase::Finished) {
+            return 1.0;
+        }
+        let b = self.config.budget;
+        let by_time = b
+            .seconds
+            .map(|s| self.elapsed_ms / (s * 1000.0).max(1.0))
+            .unwrap_or(0.0);
+        let by_epochs = b
+            .epochs
+            .map(|e| self.epochs_used as f64 / e.max(1) as f64)
+            .unwrap_or(0.0);
+        let by_trials = self
+            .config
+            .max_trials
+            .map(|t| self.trials.len() as f64 / t.max(1) as f64)
+            .unwrap_or(0.0);
+        by_time.max(by_epochs).max(by_trials).clamp(0.0, 1.0)
+    }
+
+    /// Whether the search phase is over (call [`Search::finish`] next).
+    pub fn is_finished(&self) -> bool {
+        matches!(self.phase, Phase::Stopped | Phase::Finished)
+    }
+
+    /// The data a trainer for this search needs (train + validation; never the test part).
+    pub fn train_data(&self) -> TrainData {
+        self.data.train_data()
+    }
+
+    /// Training data for an optional refit of the winner: train and validation rows together
+    /// (validation rows are still reported, but no longer held out).
+    pub fn refit_data(&self) -> TrainData {
+        let mut d = self.data.train_data();
+        d.train_x.extend_from_slice(&self.data.valid.x);
+        d.train_y.extend_from_slice(&self.data.valid.y);
+        d
+    }
+
+    /// Saves the state, including the weights of candidates still in `trainer`.
+    /// A resumed candidate continues from these weights with a fresh optimizer state.
+    pub async fn save<T: Trainer>(&self, trainer: &mut T) -> Result<SearchState, SearchError> {
+        let mut state = self.clone();
+        for (&trial, &id) in &self.live {
+            state.reattach.insert(trial, trainer.weights(id).await?);
+        }
+        state.live.clear();
+        Ok(state)
+    }
+
+    /// Continues a saved search with a new trainer (created from [`Search::train_data`]).
+    pub fn resume(state: SearchState) -> Search {
+        let mut s = state;
+        s.live.clear();
+        s
+    }
+
+    /// Ends the search phase now (a user's "stop"); then call [`Search::finish`].
+    pub async fn stop<T: Trainer>(&mut self, trainer: &mut T) -> Result<Vec<Event>, SearchError> {
+        let mut events = Vec::new();
+        if !self.is_finished() {
+            self.end_search_phase(trainer, &mut events).await?;
+        }
+        Ok(events)
+    }
+
+    /// Does one bounded unit of work and returns its events.
+    pub async fn step<T: Trainer>(&mut self, trainer: &mut T) -> Result<Vec<Event>, SearchError> {
+        let mut events = Vec::new();
+        match self.phase {
+            Phase::NotStarted => {
+                events.push(self.started_event());
+                self.phase = Phase::Baselines { next: 0 };
+            }
+            Phase::Baselines { next } => {
+                if let Some(&kind) = self.baseline_queue.get(next) {
+                    events.push(self.run_baseline(kind));
+                    self.phase = Phase::Baselines { next: next + 1 };
+                } else {
+                    self.phase = Phase::Searching;
+                }
+            }
+            Phase::Searching => {
+                let t0 = now_ms();
+                let result = self.search_step(trainer, &mut events).await;
+                self.elapsed_ms += now_ms() - t0;
+                result?;
+            }
+            Phase::Stopped | Phase::Finished => {}
+        }
+        Ok(events)
+    }
+
+    fn started_event(&self) -> Event {
+        let (task, sampler) = (
+            match self.data.task {
+                Task::Classification { .. } => "classification",
+                Task::Regression => "regression",
+            },
+            match &self.config.sampler {
+                SamplerConfig::Random => "random",
+                SamplerConfig::Tpe(_) => "tpe",
+                SamplerConfig::Evolution(_) => "evolution",
+            },
+        );
+        Event::SearchStarted {
+            dataset: self.data.name.clone(),
+            task: task.into(),
+            seed: self.config.seed,
+            plan: self.scheduler.plan(),
+            space: self.space.clone(),
+            budget: self.config.budget,
+            rows: [
+                self.data.train.rows(),
+                self.data.valid.rows(),
+                self.data.test.rows(),
+            ],
+            sampler: sampler.into(),
+            inherit: self.config.inherit(),
+        }
+    }
+
+    fn run_baseline(&mut self, kind: BaselineKind) -> Event {
+        let fit = baselines::fit(kind, &self.data, self.config.seed).map_err(|e| e.to_string());
+        let event = Event::BaselineFinished {
+            name: kind.name().into(),
+            valid: fit
+                .as_ref()
+                .ok()
+                .map(|f| self.score(&f.valid, &self.data.valid.y)),
+            fit_ms: fit.as_ref().map(|f| f.fit_ms).unwrap_or(0.0),
+            error: fit.as_ref().err().cloned(),
+        };
+        self.baselines.push(BaselineResult { kind, fit });
+        event
+    }
+
+    fn score(&self, prediction: &Prediction, targets: &[f32]) -> Metrics {
+        match (prediction, &self.data.task) {
+            (Prediction::Classes { labels, probs }, Task::Classification { classes }) => {
+                let truth: Vec<u32> = targets.iter().map(|&v| v.max(0.0) as u32).collect();
+                Metrics::Classification(metrics::classification(
+                    &truth,
+                    labels,
+                    probs.as_deref(),
+                    classes.len(),
+                ))
+            }
+            (Prediction::Values { values }, _) => {
+                Metrics::Regression(metrics::regression(targets, values, self.data.target_scale))
+            }
+            (Prediction::Classes { labels, .. }, Task::Regression) => {
+                let v: Vec<f32> = labels.iter().map(|&l| l as f32).collect();
+                Metrics::Regression(metrics::regression(targets, &v, self.data.target_scale))
+            }
+        }
+    }
+
+    fn budget_left(&self) -> (bool, Option<u64>) {
+        let b = self.config.budget;
+        let time_ok = b.seconds.is_none_or(|s| self.elapsed_ms < s * 1000.0);
+        let epochs_left = b.epochs.map(|e| e.saturating_sub(self.epochs_used));
+        (time_ok && epochs_left != Some(0), epochs_left)
+    }
+
+    fn may_start_trial(&self) -> bool {
+        let (ok, _) = self.budget_left();
+        ok && self
+            .config
+            .max_trials
+            .is_none_or(|m| (self.trials.len() as u32) < m)
+    }
+
+    fn history(&self) -> Vec<Observation> {
+        self.trials
+            .iter()
+            .filter_map(|t| {
+                t.objective().map(|objective| Observation {
+                    trial: t.id,
+                    sample: t.sample.clone(),
+                    objective,
+                    epochs: t.epochs(),
+                    complete: t.status == TrialStatus::Completed,
+                })
+            })
+            .collect()
+    }
+
+    async fn search_step<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        // Candidates saved mid-training come back with their weights.
+        for (trial, weights) in std::mem::take(&mut self.reattach) {
+            if let Some(t) = self.trials.get(trial as usize) {
+                let id = trainer.add(t.spec.clone(), Some(weights))?;
+                self.live.insert(trial, id);
+            }
+        }
+        if !self.budget_left().0 {
+            return self.end_search_phase(trainer, events).await;
+        }
+        for action in self.scheduler.promotions() {
+            self.apply(action, trainer, events).await?;
+        }
+        while let Some(target) = self.scheduler.wants_new() {
+            if !self.may_start_trial() {
+                break;
+            }
+            let trial = self.start_trial(target, trainer, events).await?;
+            self.scheduler.start(trial, target);
+        }
+        let group: Vec<(u32, u32)> = self
+            .scheduler
+            .active()
+            .into_iter()
+            .filter(|(t, target)| {
+                self.trials
+                    .get(*t as usize)
+                    .is_some_and(|tr| tr.epochs() < *target)
+            })
+            .collect();
+        if group.is_empty() {
+            return self.end_search_phase(trainer, events).await;
+        }
+        let mut k = group
+            .iter()
+            .map(|&(t, target)| target - self.trials[t as usize].epochs())
+            .min()
+            .unwrap_or(1)
+            .min(self.config.max_epochs_per_step.max(1));
+        if let (_, Some(left)) = self.budget_left() {
+            k = k.min((left / group.len() as u64).min(u32::MAX as u64) as u32);
+            if k == 0 {
+                return self.end_search_phase(trainer, events).await;
+            }
+        }
+        let ids: Vec<CandidateId> = group
+            .iter()
+            .map(|(t, _)| {
+                self.live
+                    .get(t)
+                    .copied()
+                    .ok_or(TrainError::UnknownCandidate(CandidateId(*t)))
+            })
+            .collect::<Result<_, _>>()?;
+        let t0 = now_ms();
+        let results = trainer.train(&ids, k).await?;
+        let share = (now_ms() - t0) / group.len() as f64;
+        let mut reached = Vec::new();
+        for (&(trial, target), curve) in group.iter().zip(results) {
+            let tr = &mut self.trials[trial as usize];
+            tr.train_ms += share;
+            self.epochs_used += curve.len() as u64;
+            let mut diverged = (curve.len() as u32) < k;
+            for m in curve {
+                tr.curve.push(m);
+                events.push(Event::Epoch { trial, metrics: m });
+                if m.diverged {
+                    diverged = true;
+                    events.push(Event::Diverged {
+                        trial,
+                        epoch: m.epoch,
+                    });
+                    break;
+                }
+            }
+            if diverged || tr.epochs() >= target {
+                reached.push((trial, diverged));
+            }
+        }
+        for (trial, diverged) in reached {
+            let tr = &self.trials[trial as usize];
+            let objective = tr.objective().unwrap_or(Objective::WORST);
+            let epochs = tr.epochs();
+            if diverged {
+                self.trials[trial as usize].status = TrialStatus::Diverged;
+            }
+            self.observe(trial, trainer).await?;
+            for action in self.scheduler.report(trial, epochs, objective, diverged) {
+                self.apply(action, trainer, events).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn start_trial<T: Trainer>(
+        &mut self,
+        target: u32,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<u32, SearchError> {
+        let id = self.trials.len() as u32;
+        let history = self.history();
+        let proposal = self.sampler.ask(&self.space, &history);
+        let shape = SpecShape {
+            inputs: self.data.inputs() as u32,
+            outputs: self.data.task.outputs() as u32,
+            loss: match self.data.task {
+                Task::Classification { .. } => Loss::SoftmaxCrossEntropy,
+                Task::Regression => Loss::MeanSquaredError,
+            },
+            horizon_epochs: self.config.fidelity.max_epochs,
+            seed: crate::rng::Rng::new(self.config.seed)
+                .fork(100_000 + id as u64)
+                .next_u64(),
+        };
+        let spec = self
+            .space
+            .to_spec(&proposal.sample, &shape)
+            .map_err(SearchError::Spec)?;
+        let mut init = None;
+        if self.config.inherit() {
+            if let Some(parent) = proposal.parent {
+                if let (Some(p), Some(w)) =
+                    (self.trials.get(parent as usize), self.kept.get(&parent))
+                {
+                    init = inherit_weights(&p.spec, w, &spec);
+                }
+            }
+        }
+        let inherited = init.is_some();
+        let cid = trainer.add(spec.clone(), init)?;
+        self.live.insert(id, cid);
+        events.push(Event::TrialStarted {
+            trial: id,
+            summary: spec.summary(),
+            parameters: spec.parameter_count(),
+            params: proposal.sample.clone(),
+            parent: proposal.parent,
+            inherited,
+            origin: proposal.origin.clone(),
+            target_epochs: target,
+        });
+        self.trials.push(Trial {
+            id,
+            sample: proposal.sample,
+            spec,
+            parent: proposal.parent,
+            origin: proposal.origin,
+            inherited,
+            status: TrialStatus::Running,
+            curve: Vec::new(),
+            train_ms: 0.0,
+        });
+        Ok(id)
+    }
+
+    /// Tells the sampler about a trial's evaluation at a rung and keeps its weights when it may
+    /// be needed later (evolution parent or finalist).
+    async fn observe<T: Trainer>(
+        &mut self,
+        trial: u32,
+        trainer: &mut T,
+    ) -> Result<(), SearchError> {
+        let Some(tr) = self.trials.get(trial as usize) else {
+            return Ok(());
+        };
+        let Some(objective) = tr.objective() else {
+            return Ok(());
+        };
+        self.sampler.tell(&Observation {
+            trial,
+            sample: tr.sample.clone(),
+            objective,
+            epochs: tr.epochs(),
+            complete: tr.epochs() >= self.config.fidelity.max_epochs,
+        });
+        if self.config.inherit() && objective != Objective::WORST {
+            if let Some(&id) = self.live.get(&trial) {
+                self.kept.insert(trial, trainer.weights(id).await?);
+            }
+        }
+        Ok(())
+    }
+
+    async fn apply<T: Trainer>(
+        &mut self,
+        action: Action,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        match action {
+            Action::Promote {
+                trial,
+                from_epochs,
+                to_epochs,
+            } => {
+                events.push(Event::Promoted {
+                    trial,
+                    from_epochs,
+                    to_epochs,
+                });
+            }
+            Action::Prune { trial, epochs } => {
+                let status = match self.trials.get(trial as usize).map(|t| t.status) {
+                    Some(TrialStatus::Diverged) => TrialStatus::Diverged,
+                    _ => {
+                        events.push(Event::Pruned { trial, epochs });
+                        TrialStatus::Pruned
+                    }
+                };
+                self.retire(trial, status, trainer, events).await?;
+            }
+            Action::Complete { trial, .. } => {
+                self.retire(trial, TrialStatus::Completed, trainer, events)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A trial stops for good: keep its weights if it is a finalist so far, free its slot.
+    async fn retire<T: Trainer>(
+        &mut self,
+        trial: u32,
+        status: TrialStatus,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        let Some(tr) = self.trials.get_mut(trial as usize) else {
+            return Ok(());
+        };
+        tr.status = status;
+        let objective = tr.objective();
+        events.push(Event::TrialFinished {
+            trial,
+            status,
+            epochs: tr.epochs(),
+            objective,
+            valid_score: tr.curve.last().map(|m| m.valid_score),
+        });
+        if let Some(id) = self.live.remove(&trial) {
+            if status != TrialStatus::Diverged
+                && self.is_finalist(trial)
+                && !self.kept.contains_key(&trial)
+            {
+                self.kept.insert(trial, trainer.weights(id).await?);
+            }
+            trainer.remove(id);
+        }
+        self.prune_kept();
+        Ok(())
+    }
+
+    /// The best `finalists` retired trials by validation objective.
+    fn finalist_ids(&self) -> Vec<u32> {
+        let mut done: Vec<&Trial> = self
+            .trials
+            .iter()
+            .filter(|t| {
+                !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged)
+                    && t.objective().is_some()
+            })
+            .collect();
+        done.sort_by(|a, b| {
+            let (oa, ob) = (
+                a.objective().unwrap_or(Objective::WORST),
+                b.objective().unwrap_or(Objective::WORST),
+            );
+            oa.cmp(&ob).then(a.id.cmp(&b.id))
+        });
+        done.iter()
+            .take(self.config.finalists.max(1))
+            .map(|t| t.id)
+            .collect()
+    }
+
+    fn is_finalist(&self, trial: u32) -> bool {
+        self.finalist_ids().contains(&trial)
+    }
+
+    fn prune_kept(&mut self) {
+        let finalists = self.finalist_ids();
+        let parents: Vec<u32> = match &self.sampler {
+            Sampler::Evolution(e) if self.config.inherit() => {
+                e.population().map(|o| o.trial).collect()
+            }
+            _ => Vec::new(),
+        };
+        self.kept
+            .retain(|t, _| finalists.contains(t) || parents.contains(t));
+    }
+
+    async fn end_search_phase<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        let running: Vec<u32> = self.live.keys().copied().collect();
+        let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
+        for trial in running {
+            let status = if active.contains(&trial) {
+                TrialStatus::Stopped
+            } else {
+                TrialStatus::Pruned
+            };
+            if self
+                .trials
+                .get(trial as usize)
+                .is_some_and(|t| t.status == TrialStatus::Running)
+            {
+                self.retire(trial, status, trainer, events).await?;
+            } else if let Some(id) = self.live.remove(&trial) {
+                trainer.remove(id);
+            }
+        }
+        self.phase = Phase::Stopped;
+        Ok(())
+    }
+
+    /// Evaluates the finalists and baselines on the test part — once — and builds the leaderboard.
+    /// With `refit`, a trainer built from [`Search::refit_data`], the winner is retrained from
+    /// scratch on train + validation for the same number of epochs before its test evaluation.
+    pub async fn finish<T: Trainer>(
+        &mut self,
+        refit: Option<&mut T>,
+    ) -> Result<Vec<Event>, SearchError> {
+        if !self.is_finished() {
+            return Err(SearchError::NotFinished);
+        }
+        let mut rows = Vec::new();
+        let finalists = self.finalist_ids();
+        let mut refit = refit;
+        for (i, &trial) in finalists.iter().enumerate() {
+            let (Some(tr), Some(weights)) =
+                (self.trials.get(trial as usize), self.kept.get(&trial))
+            else {
+                continue;
+            };
+            let mut weights = weights.clone();
+            let mut refitted = false;
+            if i == 0 {
+                if let Some(rt) = refit.as_deref_mut() {
+                    let id = rt.add(tr.spec.clone(), None)?;
+                    rt.train(&[id], tr.epochs()).await?;
+                    weights = rt.weights(id).await?;
+                    rt.remove(id);
+                    refitted = true;
+                    self.kept.insert(trial, weights.clone());
+                }
+            }
+            let valid = self.predict_part(&tr.spec, &weights, &self.data.valid.x);
+            let t0 = now_ms();
+            let test = self.predict_part(&tr.spec, &weights, &self.data.test.x);
+            let infer = now_ms() - t0;
+            rows.push(Row {
+                rank: 0,
+                model: tr.spec.summary(),
+                kind: ModelKind::Neural,
+                trial: Some(trial),
+                parameters: Some(tr.spec.parameter_count()),
+                valid: self.score(&valid, &self.data.valid.y),
+                test: self.score(&test, &self.data.test.y),
+                epochs: Some(tr.epochs()),
+                train_ms: tr.train_ms,
+                infer_ms_per_1000: infer * 1000.0 / self.data.test.rows().max(1) as f64,
+                refit: refitted,
+            });
+        }
+        for b in &self.baselines {
+            if let Ok(fit) = &b.fit {
+                rows.push(Row {
+                    rank: 0,
+                    model: b.kind.name().into(),
+                    kind: ModelKind::Baseline,
+                    trial: None,
+                    parameters: None,
+                    valid: self.score(&fit.valid, &self.data.valid.y),
+                    test: self.score(&fit.test, &self.data.test.y),
+                    epochs: None,
+                    train_ms: fit.fit_ms,
+                    infer_ms_per_1000: fit.infer_ms_per_1000,
+                    refit: false,
+                });
+            }
+        }
+        let leaderboard = Leaderboard::new(rows);
+        self.leaderboard = Some(leaderboard.clone());
+        self.phase = Phase::Finished;
+        Ok(vec![Event::SearchFinished {
+            leaderboard,
+            elapsed_ms: self.elapsed_ms,
+            trials: self.trials.len() as u32,
+            epochs: self.epochs_used,
+        }])
+    }
+
+    /// The winning network (best validation objective) with its weights, once finished.
+    pub fn best(&self) -> Option<(&Trial, &Weights)> {
+        let id = *self.finalist_ids().first()?;
+        Some((self.trials.get(id as usize)?, self.kept.get(&id)?))
+    }
+
+    fn predict_part(&self, spec: &Spec, weights: &Weights, x: &[f32]) -> Prediction {
+        let out = forward(spec, weights, x);
+        match &self.data.task {
+            Task::Classification { classes } => Prediction::Classes {
+                labels: metrics::argmax_rows(&out, classes.len()),
+                probs: Some(out),
+            },
+            Task::Regression => Prediction::Values { values: out },
+        }
+    }
+}
+
+/// Weight inheritance for an evolution child (function-preserving widen/deepen of the parent).
+/// Only the identical-architecture case is handled here: the child reuses the parent's weights.
+fn inherit_weights(parent: &Spec, weights: &Weights, child: &Spec) -> Option<Weights> {
+    (parent.widths() == child.widths()).then(|| weights.clone())
+}
+
+/// Inference following the trainer contract (no dropout): probabilities or values per row.
+fn forward(spec: &Spec, weights: &Weights, x: &[f32]) -> Vec<f32> {
+    use crate::model::Activation;
+    let mut h: Vec<f32> = x.to_vec();
+    let n_layers = weights.layers.len();
+    for (l, layer) in weights.layers.iter().enumerate() {
+        let rows = h.len() / layer.inputs.max(1);
+        let mut out = vec![0f32; rows * layer.outputs];
+        for r in 0..rows {
+            let row = &h[r * layer.inputs..(r + 1) * layer.inputs];
+            let o = &mut out[r * layer.outputs..(r + 1) * layer.outputs];
+            o.copy_from_slice(&layer.b);
+            for (i, &xi) in row.iter().enumerate() {
+                let w = &layer.w[i * layer.outputs..(i + 1) * layer.outputs];
+                for (oj, &wj) in o.iter_mut().zip(w) {
+                    *oj += xi * wj;
+                }
+            }
+            if l + 1 < n_layers {
+                let act = spec
+                    .hidden
+                    .get(l)
+                    .map(|h| h.activation)
+                    .unwrap_or(Activation::Relu);
+                for v in o.iter_mut() {
+                    *v = match act {
+                        Activation::Relu => v.max(0.0),
+                        Activation::LeakyRelu => {
+                            if *v > 0.0 {
+                                *v
+                            } else {
+                                0.01 * *v
+                            }
+                        }
+                        Activation::Tanh => v.tanh(),
+                        Activation::Sigmoid => 1.0 / (1.0 + (-*v).exp()),
+                        Activation::Gelu => {
+                            let c = (2.0f32 / std::f32::consts::PI).sqrt();
+                            0.5 * *v * (1.0 + (c * (*v + 0.044_715 * *v * *v * *v)).tanh())
+                        }
+                    };
+                }
+            } else if spec.loss == Loss::SoftmaxCrossEntropy {
+                let m = o.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+                let mut sum = 0.0;
+                for v in o.iter_mut() {
+                    *v = (*v - m).exp();
+                    sum += *v;
+                }
+                for v in o.iter_mut() {
+                    *v /= sum;
+                }
+            }
+        }
+        h = out;
+    }
+    h
+}

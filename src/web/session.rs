@@ -1,0 +1,302 @@
+//! The engine state of one page (one worker): the loaded table and its roles, the running search
+//! and its trainer. Exposed as free functions over a thread-local state; the worker calls them one
+//! at a time (it serialises requests), and async calls move the search and trainer out of the
+//! state while they run so no borrow is held across an `await`.
+
+use super::backend::{self, Backend, BackendInfo};
+use super::candidate;
+use super::config::PageConfig;
+use super::convert::{from_js, js_err, to_js};
+use super::model_file;
+use crate::data::{self, builtin, LoadOptions, PrepareOptions, RoleOptions, Table};
+use crate::model::Weights;
+use crate::search::run::Search;
+use crate::search::schedule::Scheduler;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+#[derive(Default)]
+struct State {
+    table: Option<Table>,
+    roles: RoleOptions,
+    search: Option<Search>,
+    trainer: Option<Backend>,
+    backend: Option<BackendInfo>,
+    started_unix_ms: f64,
+    /// Weights of candidates rebuilt for display (see [`candidate`]).
+    replicas: BTreeMap<u32, Weights>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
+    STATE.with(|s| f(&mut s.borrow_mut()))
+}
+
+/// Points of a dataset preview: two feature columns and the target.
+#[derive(Serialize)]
+struct Preview {
+    x: Vec<f32>,
+    y: Vec<f32>,
+    classes: Option<Vec<u32>>,
+    values: Option<Vec<f32>>,
+    x_name: String,
+    y_name: String,
+}
+
+const PREVIEW_POINTS: usize = 300;
+
+fn preview(table: &Table) -> Option<Preview> {
+    use crate::data::ColumnValues;
+    let target = table.columns.last()?;
+    let numeric: Vec<&data::Column> = table.columns[..table.columns.len() - 1]
+        .iter()
+        .filter(|c| matches!(c.values, ColumnValues::Numbers(_)))
+        .collect();
+    let (cx, cy) = match numeric.len() {
+        0 => return None,
+        1 => (numeric[0], target),
+        _ => (numeric[0], numeric[1]),
+    };
+    let numbers = |c: &data::Column| match &c.values {
+        ColumnValues::Numbers(v) => Some(v.clone()),
+        _ => None,
+    };
+    let xs = numbers(cx)?;
+    let ys = numbers(cy)?;
+    let step = (table.rows / PREVIEW_POINTS).max(1);
+    let pick = |v: &[f32]| v.iter().step_by(step).copied().collect::<Vec<f32>>();
+    let (classes, values) = match &target.values {
+        ColumnValues::Levels { codes, .. } => {
+            (Some(codes.iter().step_by(step).copied().collect()), None)
+        }
+        ColumnValues::Numbers(v) => (None, Some(pick(v))),
+        ColumnValues::Days(_) => return None,
+    };
+    Some(Preview {
+        x: pick(&xs),
+        y: pick(&ys),
+        classes,
+        values,
+        x_name: cx.name.clone(),
+        y_name: cy.name.clone(),
+    })
+}
+
+/// The built-in datasets: `{list: BuiltinInfo[], previews: {id: {x, y, classes?, values?}}}`.
+#[wasm_bindgen]
+pub fn datasets() -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Datasets {
+        list: Vec<builtin::BuiltinInfo>,
+        previews: BTreeMap<String, Preview>,
+    }
+    let list = builtin::list();
+    let mut previews = BTreeMap::new();
+    for d in &list {
+        if let Ok(table) = builtin::load(&d.id, &builtin::ToyOptions::default()) {
+            if let Some(p) = preview(&table) {
+                previews.insert(d.id.clone(), p);
+            }
+        }
+    }
+    to_js(&Datasets { list, previews })
+}
+
+fn set_table(table: Table, roles: RoleOptions) -> Result<JsValue, JsValue> {
+    let profile = data::profile::profile(&table, &roles).map_err(js_err)?;
+    with(|s| {
+        s.table = Some(table);
+        s.roles = roles;
+    });
+    to_js(&profile)
+}
+
+/// Loads a built-in dataset; resolves to its `Profile`.
+#[wasm_bindgen(js_name = loadBuiltin)]
+pub fn load_builtin(id: &str) -> Result<JsValue, JsValue> {
+    let table = builtin::load(id, &builtin::ToyOptions::default()).map_err(js_err)?;
+    set_table(table, RoleOptions::default())
+}
+
+/// Reads CSV bytes (read from the user's file inside the worker); resolves to its `Profile`.
+#[wasm_bindgen(js_name = loadCsv)]
+pub fn load_csv(bytes: &[u8], name: &str) -> Result<JsValue, JsValue> {
+    let options = LoadOptions::default();
+    let (table, profile) = data::load_csv(bytes, name, &options).map_err(js_err)?;
+    with(|s| {
+        s.table = Some(table);
+        s.roles = options.roles;
+    });
+    to_js(&profile)
+}
+
+/// Changes target, task and feature choices: `{target, task, excluded, included}`; resolves to
+/// the new `Profile`.
+#[wasm_bindgen]
+pub fn configure(roles: JsValue) -> Result<JsValue, JsValue> {
+    let roles: RoleOptions = from_js(roles, "column roles")?;
+    let table = with(|s| s.table.clone()).ok_or_else(|| js_err("load a dataset first"))?;
+    set_table(table, roles)
+}
+
+/// The scheduler plan for the page's search settings (before any training).
+#[wasm_bindgen]
+pub fn plan(config: JsValue) -> Result<JsValue, JsValue> {
+    let config: PageConfig = from_js(config, "search settings")?;
+    let scheduler = Scheduler::new(&config.scheduler().map_err(js_err)?, config.fidelity());
+    to_js(&scheduler.plan())
+}
+
+/// Prepares the data (split seeded by the run's seed), opens the trainer and creates the search.
+/// Resolves to `{backend: {kind, name, reason}}`.
+#[wasm_bindgen(js_name = startSearch)]
+pub async fn start_search(config: JsValue) -> Result<JsValue, JsValue> {
+    let config: PageConfig = from_js(config, "search settings")?;
+    let (table, roles) = with(|s| (s.table.clone(), s.roles.clone()));
+    let table = table.ok_or_else(|| js_err("load a dataset first"))?;
+    let prepared = data::prepare(
+        &table,
+        &PrepareOptions {
+            roles,
+            seed: config.seed,
+            ..PrepareOptions::default()
+        },
+    )
+    .map_err(js_err)?;
+    let search_config = config.search_config(&prepared).map_err(js_err)?;
+    let search = Search::new(search_config, &prepared).map_err(js_err)?;
+    let (trainer, info) = backend::open(config.backend, search.train_data())
+        .await
+        .map_err(js_err)?;
+    #[derive(Serialize)]
+    struct Started<'a> {
+        backend: &'a BackendInfo,
+    }
+    let out = to_js(&Started { backend: &info })?;
+    with(|s| {
+        s.search = Some(search);
+        s.trainer = Some(trainer);
+        s.backend = Some(info);
+        s.replicas.clear();
+        s.started_unix_ms = js_sys::Date::now();
+    });
+    Ok(out)
+}
+
+fn take_run() -> Result<(Search, Backend), JsValue> {
+    with(|s| match (s.search.take(), s.trainer.take()) {
+        (Some(search), Some(trainer)) => Ok((search, trainer)),
+        (search, trainer) => {
+            s.search = search;
+            s.trainer = trainer;
+            Err(js_err("no search has been started"))
+        }
+    })
+}
+
+fn put_run(search: Search, trainer: Backend) {
+    with(|s| {
+        s.search = Some(search);
+        s.trainer = Some(trainer);
+    });
+}
+
+/// One bounded unit of search work; resolves to its events. After the budget is spent, the next
+/// call evaluates the finalists on the test part and returns `search_finished`.
+#[wasm_bindgen]
+pub async fn step() -> Result<JsValue, JsValue> {
+    let (mut search, mut trainer) = take_run()?;
+    let result = if search.leaderboard().is_some() {
+        Ok(Vec::new())
+    } else if search.is_finished() {
+        search.finish::<Backend>(None).await
+    } else {
+        search.step(&mut trainer).await
+    };
+    put_run(search, trainer);
+    to_js(&result.map_err(js_err)?)
+}
+
+/// Ends the search phase now and evaluates the finalists; resolves to the remaining events.
+#[wasm_bindgen]
+pub async fn stop() -> Result<JsValue, JsValue> {
+    let (mut search, mut trainer) = take_run()?;
+    let mut events = Vec::new();
+    let mut result = Ok(());
+    if search.leaderboard().is_none() {
+        match search.stop(&mut trainer).await {
+            Ok(e) => events.extend(e),
+            Err(e) => result = Err(e),
+        }
+        if result.is_ok() {
+            match search.finish::<Backend>(None).await {
+                Ok(e) => events.extend(e),
+                Err(e) => result = Err(e),
+            }
+        }
+    }
+    put_run(search, trainer);
+    result.map_err(js_err)?;
+    to_js(&events)
+}
+
+/// Details of one trial for the candidate view: spec, weights, decision boundary (2-D data),
+/// confusion matrix or predicted-vs-actual on the validation rows.
+#[wasm_bindgen]
+pub fn candidate(trial: u32) -> Result<JsValue, JsValue> {
+    with(|s| {
+        let search = s
+            .search
+            .as_ref()
+            .ok_or_else(|| js_err("no search has been started"))?;
+        let info =
+            candidate::details(search, trial, s.replicas.get(&trial).cloned()).map_err(js_err)?;
+        if let Some(w) = &info.rebuilt {
+            s.replicas.insert(trial, w.clone());
+        }
+        to_js(&info)
+    })
+}
+
+/// The best network with its weights and the fitted preparation, as JSON text.
+#[wasm_bindgen(js_name = exportModel)]
+pub fn export_model() -> Result<String, JsValue> {
+    with(|s| {
+        let search = s
+            .search
+            .as_ref()
+            .ok_or_else(|| js_err("no search has been run"))?;
+        model_file::export(search).map_err(js_err)
+    })
+}
+
+/// The trials as an Optuna journal (JSON lines).
+#[wasm_bindgen(js_name = exportJournal)]
+pub fn export_journal() -> Result<String, JsValue> {
+    with(|s| {
+        let search = s
+            .search
+            .as_ref()
+            .ok_or_else(|| js_err("no search has been run"))?;
+        let name = format!("automl-{}", search.data().name);
+        Ok(crate::report::export::optuna_journal(
+            search,
+            &name,
+            s.started_unix_ms,
+        ))
+    })
+}
+
+/// Reads a model JSON file, checks it, and scores it on the current data's test rows when the
+/// features match. Resolves to the candidate view's details plus `{summary, parameters, message}`.
+#[wasm_bindgen(js_name = importModel)]
+pub fn import_model(text: &str) -> Result<JsValue, JsValue> {
+    let table_and_roles = with(|s| s.table.clone().map(|t| (t, s.roles.clone())));
+    let info = model_file::import(text, table_and_roles).map_err(js_err)?;
+    to_js(&info)
+}

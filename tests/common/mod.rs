@@ -1,0 +1,162 @@
+//! Shared fixtures of the trainer tests: small seeded data sets and candidate builders.
+#![allow(dead_code)]
+
+use automl::model::spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec};
+use automl::model::trainer::{TrainData, Weights};
+use automl::rng::Rng;
+
+pub const INPUTS: usize = 5;
+pub const CLASSES: usize = 3;
+
+/// 37 training and 11 validation rows (neither a multiple of the batch sizes used), with targets
+/// from a fixed nonlinear rule so that training makes progress.
+pub fn data(classification: bool) -> TrainData {
+    let mut rng = Rng::new(77);
+    let mut make = |rows: usize| {
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for _ in 0..rows {
+            let row: Vec<f32> = (0..INPUTS).map(|_| rng.next_f32() * 2.0 - 1.0).collect();
+            let s = row[0] + 0.5 * row[1] * row[2] - row[3];
+            if classification {
+                y.push(if s < -0.3 {
+                    0.0
+                } else if s < 0.3 {
+                    1.0
+                } else {
+                    2.0
+                });
+            } else {
+                y.push(s + 0.1 * row[4]);
+            }
+            x.extend(row);
+        }
+        (x, y)
+    };
+    let (train_x, train_y) = make(37);
+    let (valid_x, valid_y) = make(11);
+    TrainData {
+        inputs: INPUTS,
+        outputs: if classification { CLASSES } else { 1 },
+        classification,
+        train_x,
+        train_y,
+        valid_x,
+        valid_y,
+    }
+}
+
+pub fn adam() -> Optimizer {
+    Optimizer::Adam {
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+    }
+}
+
+pub fn adamw() -> Optimizer {
+    Optimizer::AdamW {
+        beta1: 0.85,
+        beta2: 0.99,
+        eps: 1e-7,
+    }
+}
+
+pub fn sgd() -> Optimizer {
+    Optimizer::Sgd { momentum: 0.8 }
+}
+
+/// A candidate with the given hidden layers and hyperparameters.
+#[allow(clippy::too_many_arguments)]
+pub fn spec(
+    hidden: &[(u32, Activation)],
+    optimizer: Optimizer,
+    dropout: f32,
+    weight_decay: f32,
+    batch: u32,
+    classification: bool,
+    seed: u64,
+) -> Spec {
+    RawSpec {
+        inputs: INPUTS as u32,
+        outputs: if classification { CLASSES as u32 } else { 1 },
+        loss: if classification {
+            Loss::SoftmaxCrossEntropy
+        } else {
+            Loss::MeanSquaredError
+        },
+        hidden: hidden
+            .iter()
+            .map(|&(width, activation)| LayerSpec { width, activation })
+            .collect(),
+        dropout,
+        weight_decay,
+        optimizer,
+        learning_rate: match optimizer {
+            Optimizer::Sgd { .. } => 0.05,
+            _ => 0.01,
+        },
+        schedule: Schedule::Cosine,
+        warmup_epochs: 1,
+        horizon_epochs: 6,
+        batch_size: batch,
+        init: if seed % 2 == 0 {
+            Init::He
+        } else {
+            Init::Xavier
+        },
+        seed: seed | (seed << 40),
+    }
+    .validate()
+    .unwrap()
+}
+
+fn act(a: Activation, x: f64) -> f64 {
+    match a {
+        Activation::Relu => x.max(0.0),
+        Activation::LeakyRelu => {
+            if x > 0.0 {
+                x
+            } else {
+                0.01 * x
+            }
+        }
+        Activation::Tanh => x.tanh(),
+        Activation::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+        Activation::Gelu => {
+            let k = (2.0 / std::f64::consts::PI).sqrt();
+            0.5 * x * (1.0 + (k * (x + 0.044715 * x * x * x)).tanh())
+        }
+    }
+}
+
+/// Plain f64 forward pass (no dropout): probabilities or values.
+pub fn host_predict(spec: &Spec, w: &Weights, x: &[f32]) -> Vec<f32> {
+    let mut out = Vec::new();
+    for row in x.chunks(spec.inputs as usize) {
+        let mut a: Vec<f64> = row.iter().map(|&v| v as f64).collect();
+        for (l, layer) in w.layers.iter().enumerate() {
+            let mut z: Vec<f64> = layer.b.iter().map(|&b| b as f64).collect();
+            for (i, ai) in a.iter().enumerate() {
+                for (j, zj) in z.iter_mut().enumerate() {
+                    *zj += ai * layer.w[i * layer.outputs + j] as f64;
+                }
+            }
+            a = if l < spec.hidden.len() {
+                z.iter()
+                    .map(|&v| act(spec.hidden[l].activation, v))
+                    .collect()
+            } else {
+                z
+            };
+        }
+        if spec.loss == Loss::SoftmaxCrossEntropy {
+            let m = a.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let s: f64 = a.iter().map(|v| (v - m).exp()).sum();
+            out.extend(a.iter().map(|v| ((v - m).exp() / s) as f32));
+        } else {
+            out.extend(a.iter().map(|&v| v as f32));
+        }
+    }
+    out
+}

@@ -1,0 +1,148 @@
+// The playground page end to end: a preset link runs a real search (WebGPU and CPU), a CSV with
+// categorical and missing values is profiled, searched, and its best model exported and
+// re-imported; a reload keeps finished trials; a bad CSV gives a readable error. Every test also
+// checks that nothing left the page's origin and that the console stayed free of errors.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { BASE_URL, SHOTS, openPage, foreignRequests, waitForRunState, waitForEngine, longestTask } from "./browser.mjs";
+
+const DONE = 240_000;
+
+async function leaderboardRows(page) {
+  return page.$$eval("#leaderboard tbody tr", (rows) =>
+    rows.map((r) => ({ model: r.dataset.model, kind: r.dataset.kind, test: r.dataset.testScore, trial: r.dataset.trial })),
+  );
+}
+
+function clean({ requests, consoleErrors }) {
+  assert.deepEqual(foreignRequests(requests), [], "requests left the origin");
+  assert.deepEqual(consoleErrors, [], "console errors");
+}
+
+test("WebGPU: a preset link searches iris to the end, with curves, baselines and a network", async () => {
+  const t = await openPage({ webgpu: true });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#dataset=iris&budget=20&seed=1&autorun=1`);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    assert.equal(await page.getAttribute("#run-status", "data-backend"), "gpu");
+    const rows = await leaderboardRows(page);
+    assert.ok(rows.some((r) => r.kind === "neural"), "neural candidates on the leaderboard");
+    assert.ok(rows.some((r) => r.kind === "baseline"), "baselines on the leaderboard");
+    for (const r of rows) assert.ok(Number.isFinite(Number(r.test)) && r.test !== "", `test score of ${r.model}: ${r.test}`);
+    assert.ok(Number(await page.getAttribute("#curves", "data-series")) > 0, "curves drawn");
+    assert.ok(await page.$("#curves canvas"), "curve canvas");
+    const neural = rows.find((r) => r.kind === "neural");
+    await page.click(`#leaderboard tr[data-trial="${neural.trial}"] button`);
+    await page.waitForSelector("#network svg circle");
+    assert.ok((await page.$$("#network svg line")).length > 0, "network edges drawn");
+    await page.waitForSelector("#confusion");
+    await page.screenshot({ path: join(SHOTS, "playground-webgpu.png"), fullPage: true });
+    console.log(`longest main-thread long task (WebGPU run): ${await longestTask(page)} ms`);
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("without WebGPU: the CPU path is announced and the search completes", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#dataset=moons&budget=8&seed=1&autorun=1`);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    assert.equal(await page.getAttribute("#run-status", "data-backend"), "cpu");
+    assert.match(await page.textContent("#backend-note"), /CPU/);
+    const rows = await leaderboardRows(page);
+    assert.ok(rows.some((r) => r.kind === "neural") && rows.some((r) => r.kind === "baseline"));
+    const neural = rows.find((r) => r.kind === "neural");
+    await page.click(`#leaderboard tr[data-trial="${neural.trial}"] button`);
+    await page.waitForSelector("#boundary");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, "playground-cpu-moons.png"), fullPage: true });
+    console.log(`longest main-thread long task (CPU run): ${await longestTask(page)} ms`);
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("CSV upload: profile, search, best model exported and re-imported", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#budget=6&seed=3`);
+    await waitForEngine(page);
+    await page.waitForSelector("#profile-table");
+    await page.setInputFiles("#csv-file", join(process.cwd(), "tests", "data", "customers.csv"));
+    await page.waitForFunction(() => document.querySelector("#profile .profile-head")?.textContent.includes("customers"));
+    assert.ok(await page.isVisible("#privacy-note"));
+    const kinds = await page.$$eval("#profile-table tbody td:nth-child(3)", (tds) => tds.map((td) => td.textContent));
+    assert.ok(kinds.includes("categorical"), `column types: ${kinds}`);
+    const missing = await page.$$eval("#profile-table tbody td:nth-child(4)", (tds) => tds.map((td) => Number(td.textContent.replace(/,/g, ""))));
+    assert.ok(missing.some((m) => m > 0), "some column has missing values");
+    await page.screenshot({ path: join(SHOTS, "playground-csv-profile.png"), fullPage: true });
+    await page.click("#start");
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-model")]);
+    const path = join(SHOTS, "customers-best-model.json");
+    await download.saveAs(path);
+    const model = JSON.parse(readFileSync(path, "utf8"));
+    assert.equal(model.format, "automl-model");
+    await page.setInputFiles("#import-file", path);
+    await page.waitForFunction(() => document.body.dataset.importedModel);
+    assert.match(await page.textContent("#notice"), /Imported model/);
+    await page.waitForSelector("#network svg circle");
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("reload mid-run keeps the finished trials", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#dataset=wine&budget=60&seed=2&scheduler=asha&autorun=1`);
+    await page.waitForFunction(() => Number(document.body.dataset.finishedTrials ?? 0) >= 2, null, { timeout: DONE });
+    await page.waitForTimeout(800);
+    const before = Number(await page.evaluate(() => document.body.dataset.finishedTrials));
+    await page.reload();
+    await page.waitForFunction(() => Number(document.body.dataset.restored ?? 0) > 0, null, { timeout: 60_000 });
+    const restored = Number(await page.evaluate(() => document.body.dataset.restored));
+    assert.ok(restored >= 2 && restored <= before + 8, `restored ${restored} finished trials (had ${before})`);
+    assert.ok(await page.isVisible("#restore-banner"));
+    const rows = await leaderboardRows(page);
+    assert.ok(rows.filter((r) => r.kind === "neural").length >= 2, "restored candidates on the leaderboard");
+    assert.ok(Number(await page.getAttribute("#curves", "data-series")) >= 2, "restored curves");
+    assert.equal(await page.evaluate(() => document.body.dataset.runState), "idle");
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a bad CSV shows a readable error and the page stays usable", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#budget=5`);
+    await waitForEngine(page);
+    await page.waitForSelector("#profile-table");
+    await page.setInputFiles("#csv-file", { name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from("a,b,c\n1,2\n3,4,5,6\n") });
+    await page.waitForSelector("#data-error:not([hidden])");
+    const message = await page.textContent("#data-error");
+    assert.match(message, /^broken\.csv: /);
+    assert.ok(message.length > 25 && !/undefined|\[object/.test(message), message);
+    await page.screenshot({ path: join(SHOTS, "playground-bad-csv.png"), fullPage: false });
+    await page.click('button.card[data-dataset="xor"]');
+    await page.waitForFunction(() => document.querySelector("#profile .profile-head")?.textContent.includes("xor"));
+    assert.ok(await page.isHidden("#data-error"));
+    assert.equal(await page.evaluate(() => document.body.dataset.runState), "idle");
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});

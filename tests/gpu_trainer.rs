@@ -1,0 +1,204 @@
+//! The GPU population trainer on the native adapter (lavapipe on machines without a GPU):
+//! pause/resume equivalence, divergence containment, weight inheritance, prediction, limits.
+//! Agreement with the CPU reference trainer is in `gpu_vs_cpu.rs`.
+
+mod common;
+
+use automl::gpu::{GpuContext, GpuTrainer};
+use automl::model::spec::{Activation, Optimizer};
+use automl::model::trainer::{Trainer, Weights};
+use automl::platform::block_on;
+use common::*;
+
+fn trainer(classification: bool) -> GpuTrainer {
+    let ctx =
+        block_on(GpuContext::new()).expect("a GPU adapter (lavapipe) is needed for these tests");
+    block_on(GpuTrainer::new(ctx, data(classification))).unwrap()
+}
+
+#[test]
+fn pause_and_resume_equals_training_straight_through() {
+    let a = spec(
+        &[(6, Activation::Tanh), (5, Activation::Relu)],
+        adam(),
+        0.2,
+        0.01,
+        8,
+        true,
+        5,
+    );
+    let other = spec(&[(4, Activation::Gelu)], sgd(), 0.0, 0.0, 16, true, 6);
+
+    let mut straight = trainer(true);
+    let id = straight.add(a.clone(), None).unwrap();
+    let m_straight = block_on(straight.train(&[id], 3)).unwrap().remove(0);
+    let w_straight = block_on(straight.weights(id)).unwrap();
+
+    let mut paused = trainer(true);
+    let id = paused.add(a, None).unwrap();
+    let first = block_on(paused.train(&[id], 1)).unwrap().remove(0);
+    // Others train (and join the population) while `id` is paused.
+    let o = paused.add(other, None).unwrap();
+    block_on(paused.train(&[o], 2)).unwrap();
+    let rest = block_on(paused.train(&[id], 2)).unwrap().remove(0);
+    let w_paused = block_on(paused.weights(id)).unwrap();
+
+    assert_eq!(paused.epochs_done(id).unwrap(), 3);
+    let all: Vec<_> = first.into_iter().chain(rest).collect();
+    assert_eq!(all.len(), 3);
+    for (x, y) in all.iter().zip(&m_straight) {
+        assert_eq!(x.epoch, y.epoch);
+        assert_eq!(x.train_loss, y.train_loss, "epoch {}", x.epoch);
+        assert_eq!(x.valid_loss, y.valid_loss, "epoch {}", x.epoch);
+    }
+    assert_eq!(w_paused, w_straight);
+}
+
+#[test]
+fn a_diverging_candidate_does_not_disturb_the_others() {
+    let good = spec(&[(8, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 11);
+    let bad = spec(
+        &[(8, Activation::Relu)],
+        Optimizer::Sgd { momentum: 0.9 },
+        0.0,
+        0.0,
+        8,
+        true,
+        12,
+    );
+    let mut blown: Weights = automl::model::initial_weights(&bad);
+    for l in &mut blown.layers {
+        for w in &mut l.w {
+            *w *= 1e30;
+        }
+    }
+
+    let mut alone = trainer(true);
+    let g = alone.add(good.clone(), None).unwrap();
+    let m_alone = block_on(alone.train(&[g], 3)).unwrap().remove(0);
+    let w_alone = block_on(alone.weights(g)).unwrap();
+
+    let mut mixed = trainer(true);
+    let b = mixed.add(bad, Some(blown)).unwrap();
+    let g = mixed.add(good, None).unwrap();
+    let res = block_on(mixed.train(&[b, g], 3)).unwrap();
+    assert!(
+        res[0].len() < 3,
+        "the blown-up candidate should stop early: {:?}",
+        res[0]
+    );
+    assert!(res[0].last().unwrap().diverged);
+    assert!(mixed.diverged(b).unwrap());
+    assert_eq!(res[1], m_alone);
+    assert!(res[1].iter().all(|m| !m.diverged));
+    assert_eq!(block_on(mixed.weights(g)).unwrap(), w_alone);
+    // Training a diverged candidate again is a no-op.
+    assert!(block_on(mixed.train(&[b], 1)).unwrap()[0].is_empty());
+}
+
+#[test]
+fn inherited_weights_are_used_and_predictions_follow_them() {
+    let s = spec(
+        &[(7, Activation::Sigmoid), (3, Activation::LeakyRelu)],
+        adam(),
+        0.0,
+        0.0,
+        4,
+        true,
+        21,
+    );
+    let mut parent = automl::model::initial_weights(&spec(
+        &[(7, Activation::Sigmoid), (3, Activation::LeakyRelu)],
+        adam(),
+        0.0,
+        0.0,
+        4,
+        true,
+        999,
+    ));
+    for (i, l) in parent.layers.iter_mut().enumerate() {
+        for (j, b) in l.b.iter_mut().enumerate() {
+            *b = 0.1 * (i + j) as f32 - 0.2;
+        }
+    }
+    let mut t = trainer(true);
+    let id = t.add(s.clone(), Some(parent.clone())).unwrap();
+    let fresh = t.add(s.clone(), None).unwrap();
+    assert_eq!(block_on(t.weights(id)).unwrap(), parent);
+    assert_ne!(block_on(t.weights(fresh)).unwrap(), parent);
+
+    let d = data(true);
+    let rows = 9; // not a multiple of the batch size
+    let x = &d.valid_x[..rows * d.inputs];
+    let got = block_on(t.predict(id, x)).unwrap();
+    let want = host_predict(&s, &parent, x);
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        assert!((g - w).abs() < 1e-5, "{g} vs {w}");
+    }
+
+    // Shapes that do not match are refused.
+    let mut wrong = parent.clone();
+    wrong.layers.pop();
+    assert!(t.add(s, Some(wrong)).is_err());
+}
+
+#[test]
+fn regression_predictions_and_metrics_are_consistent() {
+    let s = spec(&[(6, Activation::Tanh)], adamw(), 0.0, 0.05, 8, false, 31);
+    let mut t = trainer(false);
+    let id = t.add(s.clone(), None).unwrap();
+    let m = block_on(t.train(&[id], 4)).unwrap().remove(0);
+    assert_eq!(m.len(), 4);
+    assert!(m[3].train_loss < m[0].train_loss, "{m:?}");
+    // The reported validation RMSE is the RMSE of the model's own predictions.
+    let d = data(false);
+    let w = block_on(t.weights(id)).unwrap();
+    let pred = block_on(t.predict(id, &d.valid_x)).unwrap();
+    let host = host_predict(&s, &w, &d.valid_x);
+    let mse: f32 = pred
+        .iter()
+        .zip(&d.valid_y)
+        .map(|(p, y)| (p - y) * (p - y))
+        .sum::<f32>()
+        / d.valid_rows() as f32;
+    assert!(
+        (mse.sqrt() - m[3].valid_score).abs() < 1e-4,
+        "{} vs {}",
+        mse.sqrt(),
+        m[3].valid_score
+    );
+    for (p, h) in pred.iter().zip(&host) {
+        assert!((p - h).abs() < 1e-4);
+    }
+}
+
+#[test]
+fn removed_candidates_free_their_slot_and_others_keep_state() {
+    let a = spec(&[(5, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 41);
+    let b = spec(
+        &[(9, Activation::Tanh), (4, Activation::Relu)],
+        sgd(),
+        0.0,
+        0.0,
+        8,
+        true,
+        42,
+    );
+    let mut t = trainer(true);
+    let ia = t.add(a, None).unwrap();
+    let ib = t.add(b, None).unwrap();
+    block_on(t.train(&[ia, ib], 1)).unwrap();
+    let wb = block_on(t.weights(ib)).unwrap();
+    t.remove(ia);
+    assert!(t.epochs_done(ia).is_err());
+    assert_eq!(block_on(t.weights(ib)).unwrap(), wb);
+    assert!(block_on(t.train(&[ia], 1)).is_err());
+}
+
+#[test]
+fn mismatched_specs_are_refused() {
+    let mut t = trainer(true);
+    let regression = spec(&[(5, Activation::Relu)], adam(), 0.0, 0.0, 8, false, 1);
+    assert!(t.add(regression, None).is_err());
+}

@@ -1,0 +1,194 @@
+// The page's picture of one search run, rebuilt from the engine's event stream. Every view reads
+// from it; it is also what is persisted (as the list of events) and what a run JSON import
+// replays, so a restored or imported run looks exactly like a live one.
+
+/** Display states of a candidate, in legend order. */
+export const STATES = ["running", "promoted", "finished", "pruned", "diverged", "stopped"];
+
+/** Colour per state; the best candidate is drawn in `BEST_COLOUR`. */
+export const STATE_COLOURS = {
+  running: "#2f6fdf",
+  promoted: "#8a4fd8",
+  finished: "#1f9d6b",
+  pruned: "#a3acb9",
+  diverged: "#d64545",
+  stopped: "#c9a227",
+};
+export const BEST_COLOUR = "#f07b12";
+
+export class RunModel {
+  constructor() {
+    this.reset();
+  }
+
+  /** Forgets everything. */
+  reset() {
+    /** search_started payload (dataset, task, seed, plan, space, budget, rows, sampler, inherit). */
+    this.meta = null;
+    /** trial number → trial record. */
+    this.trials = new Map();
+    /** Baseline results in arrival order. */
+    this.baselines = [];
+    /** Final leaderboard (search_finished), or null while running. */
+    this.leaderboard = null;
+    /** Every event received, in order (the run's persistent form). */
+    this.events = [];
+    this.epochsDone = 0;
+    this.elapsedMs = 0;
+    this.finished = false;
+    this.startedAt = performance.now();
+  }
+
+  /** True when higher validation scores are better (classification). */
+  get higherIsBetter() {
+    return !this.meta || this.meta.task !== "regression";
+  }
+
+  /** Name of the validation score. */
+  get scoreName() {
+    return this.higherIsBetter ? "accuracy" : "RMSE";
+  }
+
+  /** Applies a batch of events; returns the set of things that changed. */
+  apply(events) {
+    const changed = new Set();
+    for (const e of events) {
+      this.events.push(e);
+      this.applyOne(e, changed);
+    }
+    return changed;
+  }
+
+  applyOne(e, changed) {
+    switch (e.type) {
+      case "search_started":
+        this.meta = e;
+        changed.add("meta");
+        break;
+      case "trial_started":
+        this.trials.set(e.trial, {
+          trial: e.trial,
+          summary: e.summary,
+          parameters: e.parameters,
+          params: e.params ?? {},
+          parent: e.parent ?? null,
+          inherited: !!e.inherited,
+          origin: e.origin ?? "",
+          targetEpochs: e.target_epochs,
+          state: "running",
+          curve: [],
+          validScore: null,
+        });
+        changed.add("trials");
+        break;
+      case "epoch": {
+        const t = this.trials.get(e.trial);
+        if (!t) break;
+        const m = e.metrics;
+        t.curve.push({ epoch: m.epoch, score: m.valid_score, trainLoss: m.train_loss, validLoss: m.valid_loss });
+        t.validScore = m.valid_score;
+        if (t.state === "promoted") t.state = "running";
+        this.epochsDone += 1;
+        changed.add("curves");
+        break;
+      }
+      case "promoted": {
+        const t = this.trials.get(e.trial);
+        if (t) t.state = "promoted";
+        changed.add("curves");
+        break;
+      }
+      case "pruned": {
+        const t = this.trials.get(e.trial);
+        if (t) t.state = "pruned";
+        changed.add("curves");
+        break;
+      }
+      case "diverged": {
+        const t = this.trials.get(e.trial);
+        if (t) t.state = "diverged";
+        changed.add("curves");
+        break;
+      }
+      case "trial_finished": {
+        const t = this.trials.get(e.trial);
+        if (!t) break;
+        const byStatus = { completed: "finished", pruned: "pruned", diverged: "diverged", stopped: "stopped", running: "running" };
+        t.state = byStatus[e.status] ?? "finished";
+        t.finished = true;
+        t.epochs = e.epochs;
+        if (e.valid_score !== null && e.valid_score !== undefined) t.validScore = e.valid_score;
+        changed.add("curves");
+        changed.add("leaderboard");
+        break;
+      }
+      case "baseline_finished":
+        this.baselines.push(e);
+        changed.add("leaderboard");
+        break;
+      case "search_finished":
+        this.leaderboard = e.leaderboard;
+        this.elapsedMs = e.elapsed_ms;
+        this.finished = true;
+        changed.add("leaderboard");
+        changed.add("final");
+        break;
+      case "progress":
+        this.elapsedMs = e.elapsed_ms;
+        changed.add("progress");
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Is `a` a better validation score than `b`? */
+  better(a, b) {
+    if (a === null || a === undefined || !Number.isFinite(a)) return false;
+    if (b === null || b === undefined || !Number.isFinite(b)) return true;
+    return this.higherIsBetter ? a > b : a < b;
+  }
+
+  /** The trial with the best validation score so far, or null. */
+  bestTrial() {
+    let best = null;
+    for (const t of this.trials.values()) {
+      if (t.state === "diverged") continue;
+      if (best === null || this.better(t.validScore, best.validScore)) best = t;
+    }
+    return best && Number.isFinite(best.validScore) ? best : null;
+  }
+
+  /** Trials with at least one finished epoch, sorted best first. */
+  rankedTrials() {
+    const list = [...this.trials.values()].filter((t) => t.curve.length > 0);
+    list.sort((a, b) => {
+      if (this.better(a.validScore, b.validScore)) return -1;
+      if (this.better(b.validScore, a.validScore)) return 1;
+      return a.trial - b.trial;
+    });
+    return list;
+  }
+
+  /** Finished trials (for persistence and the after-search views). */
+  finishedTrials() {
+    return [...this.trials.values()].filter((t) => t.finished);
+  }
+
+  /**
+   * Best-so-far validation score against cumulative candidate-epochs, in arrival order
+   * (the "compute" axis of the NAS vs transfer comparison).
+   */
+  bestSoFar() {
+    const points = [];
+    let best = null;
+    let epochs = 0;
+    for (const e of this.events) {
+      if (e.type !== "epoch") continue;
+      epochs += 1;
+      if (this.better(e.metrics.valid_score, best)) best = e.metrics.valid_score;
+      if (best !== null) points.push([epochs, best]);
+    }
+    return points;
+  }
+}
