@@ -14,6 +14,8 @@ pub enum Error {
     Train(crate::model::trainer::TrainError),
     /// Baseline failure.
     Baseline(crate::baselines::BaselineError),
+    /// Data reading, profiling or preparation failure.
+    Data(crate::data::DataError),
     /// Invalid user input at an edge (arguments, JSON).
     Input(String),
 }
@@ -25,6 +27,7 @@ impl fmt::Display for Error {
             Error::Spec(e) => write!(f, "{e}"),
             Error::Train(e) => write!(f, "{e}"),
             Error::Baseline(e) => write!(f, "{e}"),
+            Error::Data(e) => write!(f, "{e}"),
             Error::Input(m) => write!(f, "{m}"),
         }
     }
@@ -46,5 +49,6 @@ from_error!(
     Gpu(crate::gpu::GpuError),
     Spec(crate::model::SpecError),
     Train(crate::model::trainer::TrainError),
-    Baseline(crate::baselines::BaselineError)
+    Baseline(crate::baselines::BaselineError),
+    Data(crate::data::DataError)
 );

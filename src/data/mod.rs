@@ -3,9 +3,54 @@
 //! Everything downstream (trainers, baselines, search) consumes a [`PreparedData`]: numeric,
 //! row-major feature matrices for the train/validation/test parts, with the preparation fitted on
 //! the training part only.
+//!
+//! The flow, shared by the browser and the CLI:
+//!
+//! ```text
+//! bytes ──load_csv──► Table + Profile        builtin::load(id) ──► Table
+//!                       └───────────── prepare(&Table, &PrepareOptions) ──► PreparedData
+//! ```
+//!
+//! Column types and roles (numeric, categorical, ID-like …; which column is the target; which
+//! columns are excluded) are schema decisions taken from the whole file, as the profile shows
+//! them. Every statistic used to transform values (medians, modes, kept levels, means, standard
+//! deviations, the target scale) comes from the training rows only.
+//!
+//! Limits: see [`Limits`]. Reading keeps the input bytes plus about 4 bytes per numeric cell
+//! (8 per date cell, 4 per text cell plus its distinct values); preparation adds 4 bytes per
+//! encoded feature cell.
+
+pub mod builtin;
+pub mod csv;
+pub mod error;
+pub mod prep;
+pub mod profile;
+pub mod roles;
+pub mod split;
+pub mod table;
+mod toys;
+pub mod value;
+
+pub use self::csv::CsvOptions;
+pub use error::{DataError, Limits};
+pub use prep::{EncodeOptions, Encoder, InputColumn, Preparation};
+pub use profile::{ColumnProfile, LevelCount, NumericSummary, Profile, Role};
+pub use roles::RoleOptions;
+pub use split::{Fractions, SplitIndices};
+pub use table::{Column, ColumnKind, ColumnValues, CsvFormat, Table};
 
 use crate::model::TrainData;
 use serde::{Deserialize, Serialize};
+
+/// Classification or regression, without the class list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// Predict a class.
+    Classification,
+    /// Predict a number.
+    Regression,
+}
 
 /// What is being predicted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,9 +108,62 @@ pub struct PreparedData {
     pub test: Part,
     /// Mean and std of the regression target on the training rows (for reporting in its units).
     pub target_scale: Option<(f32, f32)>,
+    /// The fitted preparation, to encode new rows the same way.
+    #[serde(default)]
+    pub preparation: Preparation,
+    /// Every column of the source, in source order.
+    #[serde(default)]
+    pub raw_columns: Vec<String>,
+    /// Fingerprint of the source bytes (or built-in id and options).
+    #[serde(default)]
+    pub fingerprint: String,
+    /// Source row indices of each part.
+    #[serde(default)]
+    pub rows: SplitIndices,
 }
 
 impl PreparedData {
+    /// A prepared dataset from already-encoded parts (no preparation, fingerprint or row map).
+    pub fn from_parts(
+        name: String,
+        task: Task,
+        feature_names: Vec<String>,
+        train: Part,
+        valid: Part,
+        test: Part,
+        target_scale: Option<(f32, f32)>,
+    ) -> PreparedData {
+        PreparedData {
+            name,
+            task,
+            feature_names,
+            train,
+            valid,
+            test,
+            target_scale,
+            preparation: Preparation::default(),
+            raw_columns: Vec::new(),
+            fingerprint: String::new(),
+            rows: SplitIndices::default(),
+        }
+    }
+
+    /// Task kind.
+    pub fn task_kind(&self) -> TaskKind {
+        match self.task {
+            Task::Classification { .. } => TaskKind::Classification,
+            Task::Regression => TaskKind::Regression,
+        }
+    }
+
+    /// Turns a model output for the standardised target back into the target's units.
+    pub fn unscale(&self, y: f32) -> f32 {
+        match self.target_scale {
+            Some((mean, std)) => y * std + mean,
+            None => y,
+        }
+    }
+
     /// Feature columns.
     pub fn inputs(&self) -> usize {
         self.feature_names.len()
@@ -83,4 +181,149 @@ impl PreparedData {
             valid_y: self.valid.y.clone(),
         }
     }
+}
+
+/// Options of [`load_csv`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoadOptions {
+    /// How to read the file.
+    pub csv: CsvOptions,
+    /// Target, task and exclusions.
+    pub roles: RoleOptions,
+}
+
+/// Reads a CSV file (bytes as read from disk or a browser `File`) into a typed table and its
+/// profile for the chosen target. This is the one entry point the CLI and the page both use.
+pub fn load_csv(bytes: &[u8], name: &str, options: &LoadOptions) -> Result<(Table, Profile), DataError> {
+    let table = csv::read_table(bytes, name, &options.csv)?;
+    let profile = profile::profile(&table, &options.roles)?;
+    Ok((table, profile))
+}
+
+/// Options of [`prepare`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrepareOptions {
+    /// Target, task and exclusions.
+    pub roles: RoleOptions,
+    /// Validation and test shares.
+    pub fractions: Fractions,
+    /// Split seed.
+    pub seed: u64,
+    /// Encoding knobs.
+    pub encode: EncodeOptions,
+}
+
+impl Default for PrepareOptions {
+    fn default() -> Self {
+        PrepareOptions {
+            roles: RoleOptions::default(),
+            fractions: Fractions::default(),
+            seed: 1,
+            encode: EncodeOptions::default(),
+        }
+    }
+}
+
+/// Rows with a target, their class labels (classification), and the resolved roles.
+fn targeted(table: &Table, roles: &RoleOptions) -> Result<(roles::Roles, Vec<usize>, Option<Vec<u32>>), DataError> {
+    let roles = roles::resolve(table, roles)?;
+    let kept: Vec<usize> = (0..table.rows).filter(|&r| roles.y.get(r).is_some_and(|y| !y.is_nan())).collect();
+    let labels = (roles.task == TaskKind::Classification)
+        .then(|| kept.iter().map(|&r| roles.y[r] as u32).collect());
+    Ok((roles, kept, labels))
+}
+
+/// Splits `table` (seeded, stratified for classification), fits the preparation on the training
+/// part and encodes all three parts. Rows with a missing target are dropped.
+pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<PreparedData, DataError> {
+    let (roles, kept, labels) = targeted(table, &options.roles)?;
+    let split = split::stratified_split(labels.as_deref(), kept.len(), options.fractions, options.seed)?;
+    let map = |idx: &[usize]| idx.iter().map(|&i| kept[i]).collect::<Vec<usize>>();
+    let rows = SplitIndices {
+        train: map(&split.train),
+        valid: map(&split.valid),
+        test: map(&split.test),
+    };
+    build(table, &roles, rows, options.encode)
+}
+
+/// K-fold cross-validation sets for small data: the test part is split off as in [`prepare`],
+/// the remaining rows are cut into `k` stratified folds, and fold `i` validates a preparation
+/// fitted on the other folds. The test part is the same in every fold.
+pub fn prepare_folds(table: &Table, options: &PrepareOptions, k: usize) -> Result<Vec<PreparedData>, DataError> {
+    let (roles, kept, labels) = targeted(table, &options.roles)?;
+    let split = split::stratified_split(labels.as_deref(), kept.len(), options.fractions, options.seed)?;
+    let mut pool: Vec<usize> = split.train.iter().chain(&split.valid).copied().collect();
+    pool.sort_unstable();
+    let folds = split::kfold(&pool, labels.as_deref(), k, options.seed)?;
+    let test: Vec<usize> = split.test.iter().map(|&i| kept[i]).collect();
+    (0..k)
+        .map(|i| {
+            let train = folds
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, f)| f.iter().map(|&r| kept[r]))
+                .collect();
+            let valid = folds[i].iter().map(|&r| kept[r]).collect();
+            build(table, &roles, SplitIndices { train, valid, test: test.clone() }, options.encode)
+        })
+        .collect()
+}
+
+fn build(table: &Table, roles: &roles::Roles, rows: SplitIndices, encode: EncodeOptions) -> Result<PreparedData, DataError> {
+    let target = &table.columns[roles.target];
+    let preparation = Preparation::fit(table, &target.name, &roles.features, &rows.train, encode);
+    if preparation.inputs.is_empty() {
+        return Err(DataError::NoUsableFeatures {
+            target: target.name.clone(),
+            excluded: preparation
+                .dropped
+                .iter()
+                .map(|c| (c.clone(), "no value in the training rows".to_string()))
+                .collect(),
+        });
+    }
+    let target_scale = match roles.task {
+        TaskKind::Regression => {
+            let n = rows.train.len().max(1) as f64;
+            let mean = rows.train.iter().map(|&r| roles.y[r] as f64).sum::<f64>() / n;
+            let var = rows.train.iter().map(|&r| (roles.y[r] as f64 - mean).powi(2)).sum::<f64>() / n;
+            let std = if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 };
+            Some((mean as f32, std as f32))
+        }
+        TaskKind::Classification => None,
+    };
+    let part = |idx: &[usize]| -> Result<Part, DataError> {
+        let x = preparation.transform_table(table, idx)?;
+        let y = idx
+            .iter()
+            .map(|&r| match target_scale {
+                Some((mean, std)) => (roles.y[r] - mean) / std,
+                None => roles.y[r],
+            })
+            .collect();
+        Ok(Part { x, y })
+    };
+    let task = match roles.task {
+        TaskKind::Classification => Task::Classification {
+            classes: roles.labels.clone(),
+        },
+        TaskKind::Regression => Task::Regression,
+    };
+    Ok(PreparedData {
+        name: table.name.clone(),
+        task,
+        feature_names: preparation.feature_names.clone(),
+        train: part(&rows.train)?,
+        valid: part(&rows.valid)?,
+        test: part(&rows.test)?,
+        target_scale,
+        raw_columns: table.column_names(),
+        fingerprint: table.fingerprint.clone(),
+        preparation,
+        rows,
+    })
 }
