@@ -1,9 +1,26 @@
-//! Candidate networks: what a candidate is ([`spec`]) and the trainer contract ([`trainer`]) that
-//! the CPU reference trainer and the GPU population trainer both fulfil.
+//! Candidate networks: what a candidate is ([`spec`]), the trainer contract ([`trainer`]) that
+//! the CPU reference trainer and the GPU population trainer both fulfil, the CPU trainer
+//! ([`cpu`]) with its building blocks, and weight inheritance ([`grow`]).
 
+pub mod activation;
+pub mod backward;
+pub mod cpu;
+pub mod evaluate;
+pub mod forward;
+pub mod grow;
+pub mod init;
+pub mod loss;
+pub mod matmul;
+pub mod optim;
 pub mod spec;
 pub mod trainer;
 
+pub use backward::batch_gradients;
+pub use cpu::CpuTrainer;
+pub use evaluate::evaluate;
+pub use forward::predict;
+pub use grow::{inherit, GrowError};
+pub use init::{check_weights, initial_weights};
 pub use spec::{
     Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError,
 };

@@ -1,0 +1,222 @@
+//! The CPU reference trainer: plain Rust, bit-exact and deterministic, in the browser (wasm SIMD)
+//! and natively (one candidate per core).
+//!
+//! It implements the maths of the [trainer contract](crate::model::trainer) and is the test oracle
+//! for the GPU population trainer.
+
+mod candidate;
+mod parallel;
+
+use super::forward::predict;
+use super::init::{check_weights, initial_weights};
+use super::spec::{Loss, Spec};
+use super::trainer::{CandidateId, EpochMetrics, TrainData, TrainError, Trainer, Weights};
+use candidate::Candidate;
+use std::collections::BTreeMap;
+
+/// A population of candidates trained on the CPU, all on one dataset.
+#[derive(Debug, Clone)]
+pub struct CpuTrainer {
+    data: TrainData,
+    /// Why the data cannot be trained on, found once by [`CpuTrainer::new`].
+    data_problem: Option<String>,
+    candidates: BTreeMap<u32, Candidate>,
+    next_id: u32,
+    threads: usize,
+}
+
+impl CpuTrainer {
+    /// A trainer for `data`, using every core natively (one thread on the web). Inconsistent data
+    /// (lengths that disagree, class indices out of range, no training rows) is reported by
+    /// [`Trainer::add`] as [`TrainError::Shape`].
+    pub fn new(data: TrainData) -> CpuTrainer {
+        let data_problem = check_data(&data).err();
+        CpuTrainer {
+            data,
+            data_problem,
+            candidates: BTreeMap::new(),
+            next_id: 0,
+            threads: default_threads(),
+        }
+    }
+
+    /// Sets the number of threads used natively (`1` trains candidates one after another). Results
+    /// do not depend on it. Ignored on the web.
+    pub fn with_threads(mut self, threads: usize) -> CpuTrainer {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// The dataset.
+    pub fn data(&self) -> &TrainData {
+        &self.data
+    }
+
+    /// Synchronous form of [`Trainer::train`].
+    pub fn train_epochs(
+        &mut self,
+        ids: &[CandidateId],
+        epochs: u32,
+    ) -> Result<Vec<Vec<EpochMetrics>>, TrainError> {
+        if let Some(id) = ids.iter().find(|id| !self.candidates.contains_key(&id.0)) {
+            return Err(TrainError::UnknownCandidate(*id));
+        }
+        let mut wanted: Vec<u32> = ids.iter().map(|id| id.0).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let jobs: Vec<&mut Candidate> = self
+            .candidates
+            .iter_mut()
+            .filter(|(id, _)| wanted.binary_search(id).is_ok())
+            .map(|(_, c)| c)
+            .collect();
+        let results = parallel::train_all(jobs, &self.data, epochs, self.threads);
+        Ok(ids
+            .iter()
+            .map(|id| {
+                wanted
+                    .binary_search(&id.0)
+                    .map(|i| results[i].clone())
+                    .unwrap_or_default()
+            })
+            .collect())
+    }
+
+    /// The candidate's current weights, borrowed.
+    pub fn weights_ref(&self, id: CandidateId) -> Result<&Weights, TrainError> {
+        self.get(id).map(|c| &c.weights)
+    }
+
+    /// Synchronous form of [`Trainer::predict`].
+    pub fn predict_rows(&self, id: CandidateId, x: &[f32]) -> Result<Vec<f32>, TrainError> {
+        let c = self.get(id)?;
+        let inputs = c.spec.inputs as usize;
+        if x.len() % inputs != 0 {
+            return Err(TrainError::Shape(format!(
+                "{} feature values is not a whole number of rows of {inputs} features",
+                x.len()
+            )));
+        }
+        Ok(predict(&c.spec, &c.weights, x))
+    }
+
+    /// Whether the candidate has diverged (stopped with non-finite loss or weights).
+    pub fn diverged(&self, id: CandidateId) -> Result<bool, TrainError> {
+        self.get(id).map(|c| c.diverged)
+    }
+
+    /// The candidate's spec.
+    pub fn spec(&self, id: CandidateId) -> Result<&Spec, TrainError> {
+        self.get(id).map(|c| &c.spec)
+    }
+
+    fn get(&self, id: CandidateId) -> Result<&Candidate, TrainError> {
+        self.candidates
+            .get(&id.0)
+            .ok_or(TrainError::UnknownCandidate(id))
+    }
+}
+
+impl Trainer for CpuTrainer {
+    fn add(&mut self, spec: Spec, init: Option<Weights>) -> Result<CandidateId, TrainError> {
+        if let Some(problem) = &self.data_problem {
+            return Err(TrainError::Shape(problem.clone()));
+        }
+        let (inputs, outputs) = (spec.inputs as usize, spec.outputs as usize);
+        if inputs != self.data.inputs || outputs != self.data.outputs {
+            return Err(TrainError::Shape(format!(
+                "the spec has {inputs} inputs and {outputs} outputs, the data {} and {}",
+                self.data.inputs, self.data.outputs
+            )));
+        }
+        let is_classifier = spec.loss == Loss::SoftmaxCrossEntropy;
+        if is_classifier != self.data.classification {
+            return Err(TrainError::Shape(format!(
+                "the spec's loss ({:?}) does not suit a {} task",
+                spec.loss,
+                if self.data.classification { "classification" } else { "regression" }
+            )));
+        }
+        let weights = match init {
+            Some(w) => {
+                check_weights(&spec, &w)?;
+                w
+            }
+            None => initial_weights(&spec),
+        };
+        let id = self.next_id;
+        self.next_id += 1;
+        self.candidates.insert(id, Candidate::new(spec, weights));
+        Ok(CandidateId(id))
+    }
+
+    async fn train(
+        &mut self,
+        ids: &[CandidateId],
+        epochs: u32,
+    ) -> Result<Vec<Vec<EpochMetrics>>, TrainError> {
+        self.train_epochs(ids, epochs)
+    }
+
+    async fn weights(&mut self, id: CandidateId) -> Result<Weights, TrainError> {
+        self.weights_ref(id).cloned()
+    }
+
+    async fn predict(&mut self, id: CandidateId, x: &[f32]) -> Result<Vec<f32>, TrainError> {
+        self.predict_rows(id, x)
+    }
+
+    fn remove(&mut self, id: CandidateId) {
+        self.candidates.remove(&id.0);
+    }
+
+    fn epochs_done(&self, id: CandidateId) -> Result<u32, TrainError> {
+        self.get(id).map(|c| c.epochs_done)
+    }
+}
+
+/// Cores to use natively; 1 on the web.
+fn default_threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
+
+/// Checks that the data's parts agree in length and its targets are usable.
+fn check_data(d: &TrainData) -> Result<(), String> {
+    if d.inputs == 0 || d.outputs == 0 {
+        return Err(format!("the data has {} inputs and {} outputs", d.inputs, d.outputs));
+    }
+    if d.train_rows() == 0 {
+        return Err("the data has no training rows".into());
+    }
+    for (part, x, y) in [("training", &d.train_x, &d.train_y), ("validation", &d.valid_x, &d.valid_y)] {
+        if x.len() != y.len() * d.inputs {
+            return Err(format!(
+                "{part} features hold {} values, expected {} rows × {} features",
+                x.len(),
+                y.len(),
+                d.inputs
+            ));
+        }
+        if let Some(row) = x.chunks(d.inputs).position(|r| r.iter().any(|v| !v.is_finite())) {
+            return Err(format!("{part} row {row} has a non-finite feature"));
+        }
+        for (row, &t) in y.iter().enumerate() {
+            let ok = if d.classification {
+                t >= 0.0 && t.fract() == 0.0 && (t as usize) < d.outputs
+            } else {
+                t.is_finite()
+            };
+            if !ok {
+                return Err(format!("{part} row {row} has an invalid target {t}"));
+            }
+        }
+    }
+    Ok(())
+}

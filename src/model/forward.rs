@@ -1,0 +1,143 @@
+//! Forward pass: batched, with optional dropout, and the public [`predict`].
+
+use super::loss::softmax_rows;
+use super::matmul::matmul_acc;
+use super::spec::{Loss, Spec};
+use super::trainer::{seed32, Weights};
+use crate::rng::uniform3;
+
+/// Rows per chunk when predicting or evaluating many rows.
+pub(crate) const CHUNK_ROWS: usize = 256;
+
+/// Dropout parameters of one training step (see the trainer contract for the mask hash).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Dropout {
+    /// Seed folded to 32 bits.
+    pub seed32: u32,
+    /// Global step (0-based, counted across epochs).
+    pub step: u32,
+    /// Drop probability, `> 0`.
+    pub p: f32,
+}
+
+impl Dropout {
+    /// The dropout of `spec` at global step `step`, or `None` when the spec has no dropout.
+    pub fn at(spec: &Spec, step: u64) -> Option<Dropout> {
+        (spec.dropout > 0.0).then(|| Dropout {
+            seed32: seed32(spec),
+            step: step as u32,
+            p: spec.dropout,
+        })
+    }
+}
+
+/// Buffers of one batched forward/backward pass, sized for `capacity` rows.
+#[derive(Debug, Clone)]
+pub(crate) struct Workspace {
+    /// `[inputs, h1, …, outputs]`.
+    pub widths: Vec<usize>,
+    /// Row capacity.
+    pub capacity: usize,
+    /// `acts[l]` is the input of layer `l` (`acts[0]` the feature batch), `rows × widths[l]`;
+    /// for hidden layers it is the activation after dropout.
+    pub acts: Vec<Vec<f32>>,
+    /// `pre[l]`: pre-activation of layer `l`, `rows × widths[l + 1]` (the last one holds logits).
+    pub pre: Vec<Vec<f32>>,
+    /// `mask[l]`: dropout factor (0 or `1 / (1 − p)`) of hidden layer `l`; empty without dropout.
+    pub mask: Vec<Vec<f32>>,
+}
+
+impl Workspace {
+    /// Buffers for a network with the given widths and up to `capacity` rows per pass.
+    pub fn new(widths: Vec<usize>, capacity: usize, dropout: bool) -> Workspace {
+        let layers = widths.len() - 1;
+        let acts = widths[..layers]
+            .iter()
+            .map(|w| vec![0.0; w * capacity])
+            .collect();
+        let pre = widths[1..].iter().map(|w| vec![0.0; w * capacity]).collect();
+        let mask = widths[1..layers]
+            .iter()
+            .map(|w| if dropout { vec![0.0; w * capacity] } else { Vec::new() })
+            .collect();
+        Workspace {
+            widths,
+            capacity,
+            acts,
+            pre,
+            mask,
+        }
+    }
+
+    /// The logits (or values) of the last forward pass over `rows` rows.
+    pub fn output(&self, rows: usize) -> &[f32] {
+        let last = self.pre.len() - 1;
+        &self.pre[last][..rows * self.widths[last + 1]]
+    }
+}
+
+/// Forward pass over the `rows` feature rows already in `ws.acts[0]`.
+pub(crate) fn forward_batch(
+    spec: &Spec,
+    weights: &Weights,
+    ws: &mut Workspace,
+    rows: usize,
+    dropout: Option<Dropout>,
+) {
+    let layers = weights.layers.len();
+    for (l, layer) in weights.layers.iter().enumerate() {
+        let (inp, out) = (layer.inputs, layer.outputs);
+        let pre = &mut ws.pre[l][..rows * out];
+        for row in pre.chunks_exact_mut(out) {
+            row.copy_from_slice(&layer.b);
+        }
+        matmul_acc(&ws.acts[l], &layer.w, pre, rows, inp, out);
+        if l + 1 == layers {
+            break;
+        }
+        let act = spec.hidden[l].activation;
+        let next = &mut ws.acts[l + 1][..rows * out];
+        act.apply_slice(pre, next);
+        if let Some(d) = dropout {
+            let mask = &mut ws.mask[l][..rows * out];
+            let keep_scale = 1.0 / (1.0 - d.p);
+            let layer_key = (l as u32) << 24;
+            for (r, (mrow, nrow)) in mask
+                .chunks_exact_mut(out)
+                .zip(next.chunks_exact_mut(out))
+                .enumerate()
+            {
+                for (u, (m, v)) in mrow.iter_mut().zip(nrow.iter_mut()).enumerate() {
+                    let key = layer_key ^ (r * out + u) as u32;
+                    *m = if uniform3(d.seed32, d.step, key) >= d.p {
+                        keep_scale
+                    } else {
+                        0.0
+                    };
+                    *v *= *m;
+                }
+            }
+        }
+    }
+}
+
+/// Predictions for `x` (`rows × spec.inputs`, row-major) without dropout: class probabilities
+/// (`rows × classes`) for classification, values (`rows`) for regression. A trailing partial row
+/// is ignored.
+pub fn predict(spec: &Spec, weights: &Weights, x: &[f32]) -> Vec<f32> {
+    let inputs = spec.inputs as usize;
+    let outputs = spec.outputs as usize;
+    let rows = x.len() / inputs;
+    let mut out = Vec::with_capacity(rows * outputs);
+    let mut ws = Workspace::new(spec.widths(), CHUNK_ROWS.min(rows.max(1)), false);
+    for chunk in x[..rows * inputs].chunks(CHUNK_ROWS * inputs) {
+        let n = chunk.len() / inputs;
+        ws.acts[0][..chunk.len()].copy_from_slice(chunk);
+        forward_batch(spec, weights, &mut ws, n, None);
+        out.extend_from_slice(ws.output(n));
+    }
+    if spec.loss == Loss::SoftmaxCrossEntropy {
+        softmax_rows(&mut out, outputs);
+    }
+    out
+}
