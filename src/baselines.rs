@@ -79,7 +79,14 @@ impl BaselineKind {
         use BaselineKind::*;
         match task {
             Task::Classification { .. } => {
-                let mut v = vec![Majority, LogisticRegression, DecisionTree, RandomForest, Knn, GaussianNb];
+                let mut v = vec![
+                    Majority,
+                    LogisticRegression,
+                    DecisionTree,
+                    RandomForest,
+                    Knn,
+                    GaussianNb,
+                ];
                 if train_rows <= SVC_MAX_ROWS {
                     v.push(Svc);
                 }
@@ -163,16 +170,20 @@ pub fn logistic_regression_accuracy(
     let name = "logistic regression";
     let train = dense(x, y.len(), cols)?;
     let test = dense(tx, ty.len(), cols)?;
-    let model = LogisticRegression::fit(&train, &y.to_vec(), LogisticRegressionParameters::default())
-        .map_err(|e| fail(name, e))?;
+    let model =
+        LogisticRegression::fit(&train, &y.to_vec(), LogisticRegressionParameters::default())
+            .map_err(|e| fail(name, e))?;
     let predicted: Vec<u32> = model.predict(&test).map_err(|e| fail(name, e))?;
     let correct = predicted.iter().zip(ty).filter(|(p, t)| p == t).count();
     Ok(correct as f64 / ty.len().max(1) as f64)
 }
 
-
 /// Fits one baseline on the training part and predicts the validation and test parts.
-pub fn fit(kind: BaselineKind, data: &PreparedData, seed: u64) -> Result<BaselineFit, BaselineError> {
+pub fn fit(
+    kind: BaselineKind,
+    data: &PreparedData,
+    seed: u64,
+) -> Result<BaselineFit, BaselineError> {
     let name = kind.name();
     let cols = data.inputs();
     let train = dense(&data.train.x, data.train.rows(), cols)?;
@@ -185,7 +196,10 @@ pub fn fit(kind: BaselineKind, data: &PreparedData, seed: u64) -> Result<Baselin
     let f = |e: smartcore::error::Failed| fail(name, e);
     let start = now_ms();
     // Each arm fits, then returns a predictor for a matrix (as f64 labels or values).
-    let (fit_ms, predict): (f64, Box<dyn Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, BaselineError> + '_>) = match kind {
+    let (fit_ms, predict): (
+        f64,
+        Box<dyn Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, BaselineError> + '_>,
+    ) = match kind {
         BaselineKind::Majority => {
             let mut counts = vec![0usize; classes.max(1)];
             for &l in &labels {
@@ -193,61 +207,167 @@ pub fn fit(kind: BaselineKind, data: &PreparedData, seed: u64) -> Result<Baselin
                     *c += 1;
                 }
             }
-            let best = (0..counts.len()).max_by_key(|&c| (counts[c], usize::MAX - c)).unwrap_or(0);
-            (now_ms() - start, Box::new(move |m: &DenseMatrix<f64>| Ok(vec![best as f64; rows_of(m)])))
+            let best = (0..counts.len())
+                .max_by_key(|&c| (counts[c], usize::MAX - c))
+                .unwrap_or(0);
+            (
+                now_ms() - start,
+                Box::new(move |m: &DenseMatrix<f64>| Ok(vec![best as f64; rows_of(m)])),
+            )
         }
         BaselineKind::Mean => {
             let mean = targets.iter().sum::<f64>() / targets.len().max(1) as f64;
-            (now_ms() - start, Box::new(move |m: &DenseMatrix<f64>| Ok(vec![mean; rows_of(m)])))
+            (
+                now_ms() - start,
+                Box::new(move |m: &DenseMatrix<f64>| Ok(vec![mean; rows_of(m)])),
+            )
         }
         BaselineKind::LogisticRegression => {
-            let model = LogisticRegression::fit(&train, &labels_i32, LogisticRegressionParameters::default()).map_err(f)?;
-            (now_ms() - start, Box::new(move |m| Ok(model.predict(m).map_err(f)?.iter().map(|&v| v as f64).collect())))
+            let model = LogisticRegression::fit(
+                &train,
+                &labels_i32,
+                LogisticRegressionParameters::default(),
+            )
+            .map_err(f)?;
+            (
+                now_ms() - start,
+                Box::new(move |m| {
+                    Ok(model
+                        .predict(m)
+                        .map_err(f)?
+                        .iter()
+                        .map(|&v| v as f64)
+                        .collect())
+                }),
+            )
         }
         BaselineKind::Ridge => {
-            let model = RidgeRegression::fit(&train, &targets, RidgeRegressionParameters::default().with_alpha(1.0)).map_err(f)?;
-            (now_ms() - start, Box::new(move |m| model.predict(m).map_err(f)))
+            let model = RidgeRegression::fit(
+                &train,
+                &targets,
+                RidgeRegressionParameters::default().with_alpha(1.0),
+            )
+            .map_err(f)?;
+            (
+                now_ms() - start,
+                Box::new(move |m| model.predict(m).map_err(f)),
+            )
         }
         BaselineKind::DecisionTree => {
             if matches!(data.task, Task::Regression) {
-                let p = DecisionTreeRegressorParameters { seed: Some(seed), ..Default::default() }.with_max_depth(10);
+                let p = DecisionTreeRegressorParameters {
+                    seed: Some(seed),
+                    ..Default::default()
+                }
+                .with_max_depth(10);
                 let model = DecisionTreeRegressor::fit(&train, &targets, p).map_err(f)?;
-                (now_ms() - start, Box::new(move |m| model.predict(m).map_err(f)))
+                (
+                    now_ms() - start,
+                    Box::new(move |m| model.predict(m).map_err(f)),
+                )
             } else {
-                let p = DecisionTreeClassifierParameters { seed: Some(seed), ..Default::default() }.with_max_depth(10);
+                let p = DecisionTreeClassifierParameters {
+                    seed: Some(seed),
+                    ..Default::default()
+                }
+                .with_max_depth(10);
                 let model = DecisionTreeClassifier::fit(&train, &labels_i32, p).map_err(f)?;
-                (now_ms() - start, Box::new(move |m| Ok(model.predict(m).map_err(f)?.iter().map(|&v| v as f64).collect())))
+                (
+                    now_ms() - start,
+                    Box::new(move |m| {
+                        Ok(model
+                            .predict(m)
+                            .map_err(f)?
+                            .iter()
+                            .map(|&v| v as f64)
+                            .collect())
+                    }),
+                )
             }
         }
         BaselineKind::RandomForest => {
             if matches!(data.task, Task::Regression) {
-                let p = RandomForestRegressorParameters::default().with_n_trees(100).with_seed(seed);
+                let p = RandomForestRegressorParameters::default()
+                    .with_n_trees(100)
+                    .with_seed(seed);
                 let model = RandomForestRegressor::fit(&train, &targets, p).map_err(f)?;
-                (now_ms() - start, Box::new(move |m| model.predict(m).map_err(f)))
+                (
+                    now_ms() - start,
+                    Box::new(move |m| model.predict(m).map_err(f)),
+                )
             } else {
-                let p = RandomForestClassifierParameters::default().with_n_trees(100).with_seed(seed);
+                let p = RandomForestClassifierParameters::default()
+                    .with_n_trees(100)
+                    .with_seed(seed);
                 let model = RandomForestClassifier::fit(&train, &labels_i32, p).map_err(f)?;
-                (now_ms() - start, Box::new(move |m| Ok(model.predict(m).map_err(f)?.iter().map(|&v| v as f64).collect())))
+                (
+                    now_ms() - start,
+                    Box::new(move |m| {
+                        Ok(model
+                            .predict(m)
+                            .map_err(f)?
+                            .iter()
+                            .map(|&v| v as f64)
+                            .collect())
+                    }),
+                )
             }
         }
         BaselineKind::Knn => {
             let k = 5.min(data.train.rows().max(1));
             if matches!(data.task, Task::Regression) {
-                let model = KNNRegressor::fit(&train, &targets, KNNRegressorParameters::default().with_k(k)).map_err(f)?;
-                (now_ms() - start, Box::new(move |m| model.predict(m).map_err(f)))
+                let model = KNNRegressor::fit(
+                    &train,
+                    &targets,
+                    KNNRegressorParameters::default().with_k(k),
+                )
+                .map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| model.predict(m).map_err(f)),
+                )
             } else {
-                let model = KNNClassifier::fit(&train, &labels_i32, KNNClassifierParameters::default().with_k(k)).map_err(f)?;
-                (now_ms() - start, Box::new(move |m| Ok(model.predict(m).map_err(f)?.iter().map(|&v| v as f64).collect())))
+                let model = KNNClassifier::fit(
+                    &train,
+                    &labels_i32,
+                    KNNClassifierParameters::default().with_k(k),
+                )
+                .map_err(f)?;
+                (
+                    now_ms() - start,
+                    Box::new(move |m| {
+                        Ok(model
+                            .predict(m)
+                            .map_err(f)?
+                            .iter()
+                            .map(|&v| v as f64)
+                            .collect())
+                    }),
+                )
             }
         }
         BaselineKind::GaussianNb => {
-            let model = GaussianNB::fit(&train, &labels, GaussianNBParameters::default()).map_err(f)?;
-            (now_ms() - start, Box::new(move |m| Ok(model.predict(m).map_err(f)?.iter().map(|&v| v as f64).collect())))
+            let model =
+                GaussianNB::fit(&train, &labels, GaussianNBParameters::default()).map_err(f)?;
+            (
+                now_ms() - start,
+                Box::new(move |m| {
+                    Ok(model
+                        .predict(m)
+                        .map_err(f)?
+                        .iter()
+                        .map(|&v| v as f64)
+                        .collect())
+                }),
+            )
         }
         BaselineKind::Svc => {
             // The one-vs-one SVC borrows its training data, so it is fitted and applied in one go.
             let gamma = 1.0 / cols.max(1) as f64;
-            let params = SVCParameters::default().with_c(1.0).with_kernel(Kernels::rbf().with_gamma(gamma)).with_seed(Some(seed));
+            let params = SVCParameters::default()
+                .with_c(1.0)
+                .with_kernel(Kernels::rbf().with_gamma(gamma))
+                .with_seed(Some(seed));
             let (valid_pred, test_pred, fit_ms, infer) = {
                 let model = MultiClassSVC::fit(&train, &labels_i32, &params).map_err(f)?;
                 let fit_ms = now_ms() - start;

@@ -97,8 +97,15 @@ impl Leaderboard {
 
     /// A plain-text table for terminals.
     pub fn table(&self) -> String {
-        let regression = self.rows.first().is_some_and(|r| !r.valid.higher_is_better());
-        let (m1, m2) = if regression { ("RMSE", "R²") } else { ("acc", "F1") };
+        let regression = self
+            .rows
+            .first()
+            .is_some_and(|r| !r.valid.higher_is_better());
+        let (m1, m2) = if regression {
+            ("RMSE", "R²")
+        } else {
+            ("acc", "F1")
+        };
         let mut out = format!(
             "{:>4}  {:<34} {:>9} {:>7} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9}\n",
             "rank",
@@ -118,7 +125,9 @@ impl Leaderboard {
                     v.accuracy,
                     t.accuracy,
                     t.macro_f1,
-                    t.log_loss.map(|l| format!("{l:.3}")).unwrap_or_else(|| "-".into()),
+                    t.log_loss
+                        .map(|l| format!("{l:.3}"))
+                        .unwrap_or_else(|| "-".into()),
                 ),
                 (Metrics::Regression(v), Metrics::Regression(t)) => {
                     (v.rmse, t.rmse, t.r2, format!("{:.3}", t.mae))
@@ -133,8 +142,12 @@ impl Leaderboard {
                 "{:>4}  {:<34} {:>9} {:>7} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>9.1} {:>9.3}\n",
                 r.rank,
                 model,
-                r.parameters.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
-                r.epochs.map(|e| e.to_string()).unwrap_or_else(|| "-".into()),
+                r.parameters
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                r.epochs
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 v1,
                 t1,
                 t2,

@@ -147,8 +147,14 @@ pub fn classification(
 
 /// Scores predictions against targets, both in standardised units, after mapping them back to
 /// the original units with `scale = (mean, std)` (identity when `None`).
-pub fn regression(targets: &[f32], predicted: &[f32], scale: Option<(f32, f32)>) -> RegressionMetrics {
-    let (mean, std) = scale.map(|(m, s)| (m as f64, s as f64)).unwrap_or((0.0, 1.0));
+pub fn regression(
+    targets: &[f32],
+    predicted: &[f32],
+    scale: Option<(f32, f32)>,
+) -> RegressionMetrics {
+    let (mean, std) = scale
+        .map(|(m, s)| (m as f64, s as f64))
+        .unwrap_or((0.0, 1.0));
     let t: Vec<f64> = targets.iter().map(|&v| v as f64 * std + mean).collect();
     let p: Vec<f64> = predicted.iter().map(|&v| v as f64 * std + mean).collect();
     let n = t.len().max(1) as f64;
@@ -178,7 +184,10 @@ mod tests {
         assert!((m.balanced_accuracy - 0.5).abs() < 1e-12);
         // F1: class0 2*1/(2+2)=0.5, class1 2*2/(2+3)=0.8, class2 0 -> 1.3/3
         assert!((m.macro_f1 - 1.3 / 3.0).abs() < 1e-12);
-        assert_eq!(m.confusion, vec![vec![1, 1, 0], vec![0, 2, 0], vec![1, 0, 0]]);
+        assert_eq!(
+            m.confusion,
+            vec![vec![1, 1, 0], vec![0, 2, 0], vec![1, 0, 0]]
+        );
         assert_eq!(m.log_loss, None);
     }
 

@@ -105,7 +105,10 @@ impl fmt::Display for SearchError {
             SearchError::Space(e) => write!(f, "{e}"),
             SearchError::Spec(e) => write!(f, "{e}"),
             SearchError::Train(e) => write!(f, "training failed: {e}"),
-            SearchError::NotFinished => write!(f, "the search is still running; step it until is_finished()"),
+            SearchError::NotFinished => write!(
+                f,
+                "the search is still running; step it until is_finished()"
+            ),
         }
     }
 }
@@ -180,7 +183,9 @@ pub struct BaselineResult {
 #[serde(tag = "phase", rename_all = "snake_case")]
 enum Phase {
     NotStarted,
-    Baselines { next: usize },
+    Baselines {
+        next: usize,
+    },
     Searching,
     /// The search phase ended; waiting for `finish`.
     Stopped,
@@ -230,8 +235,13 @@ impl Search {
                 f.min_epochs, f.max_epochs, f.eta
             )));
         }
-        if config.budget.seconds.is_none() && config.budget.epochs.is_none() && config.max_trials.is_none() {
-            return Err(SearchError::Config("budget: give seconds, epochs or a trial limit".into()));
+        if config.budget.seconds.is_none()
+            && config.budget.epochs.is_none()
+            && config.max_trials.is_none()
+        {
+            return Err(SearchError::Config(
+                "budget: give seconds, epochs or a trial limit".into(),
+            ));
         }
         if data.train.rows() == 0 || data.valid.rows() == 0 {
             return Err(SearchError::Config(format!(
@@ -310,8 +320,14 @@ impl Search {
             return 1.0;
         }
         let b = self.config.budget;
-        let by_time = b.seconds.map(|s| self.elapsed_ms / (s * 1000.0).max(1.0)).unwrap_or(0.0);
-        let by_epochs = b.epochs.map(|e| self.epochs_used as f64 / e.max(1) as f64).unwrap_or(0.0);
+        let by_time = b
+            .seconds
+            .map(|s| self.elapsed_ms / (s * 1000.0).max(1.0))
+            .unwrap_or(0.0);
+        let by_epochs = b
+            .epochs
+            .map(|e| self.epochs_used as f64 / e.max(1) as f64)
+            .unwrap_or(0.0);
         let by_trials = self
             .config
             .max_trials
@@ -412,7 +428,11 @@ impl Search {
             plan: self.scheduler.plan(),
             space: self.space.clone(),
             budget: self.config.budget,
-            rows: [self.data.train.rows(), self.data.valid.rows(), self.data.test.rows()],
+            rows: [
+                self.data.train.rows(),
+                self.data.valid.rows(),
+                self.data.test.rows(),
+            ],
             sampler: sampler.into(),
             inherit: self.config.inherit(),
         }
@@ -422,7 +442,10 @@ impl Search {
         let fit = baselines::fit(kind, &self.data, self.config.seed).map_err(|e| e.to_string());
         let event = Event::BaselineFinished {
             name: kind.name().into(),
-            valid: fit.as_ref().ok().map(|f| self.score(&f.valid, &self.data.valid.y)),
+            valid: fit
+                .as_ref()
+                .ok()
+                .map(|f| self.score(&f.valid, &self.data.valid.y)),
             fit_ms: fit.as_ref().map(|f| f.fit_ms).unwrap_or(0.0),
             error: fit.as_ref().err().cloned(),
         };
@@ -434,7 +457,12 @@ impl Search {
         match (prediction, &self.data.task) {
             (Prediction::Classes { labels, probs }, Task::Classification { classes }) => {
                 let truth: Vec<u32> = targets.iter().map(|&v| v.max(0.0) as u32).collect();
-                Metrics::Classification(metrics::classification(&truth, labels, probs.as_deref(), classes.len()))
+                Metrics::Classification(metrics::classification(
+                    &truth,
+                    labels,
+                    probs.as_deref(),
+                    classes.len(),
+                ))
             }
             (Prediction::Values { values }, _) => {
                 Metrics::Regression(metrics::regression(targets, values, self.data.target_scale))
@@ -455,7 +483,10 @@ impl Search {
 
     fn may_start_trial(&self) -> bool {
         let (ok, _) = self.budget_left();
-        ok && self.config.max_trials.is_none_or(|m| (self.trials.len() as u32) < m)
+        ok && self
+            .config
+            .max_trials
+            .is_none_or(|m| (self.trials.len() as u32) < m)
     }
 
     fn history(&self) -> Vec<Observation> {
@@ -473,7 +504,11 @@ impl Search {
             .collect()
     }
 
-    async fn search_step<T: Trainer>(&mut self, trainer: &mut T, events: &mut Vec<Event>) -> Result<(), SearchError> {
+    async fn search_step<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
         // Candidates saved mid-training come back with their weights.
         for (trial, weights) in std::mem::take(&mut self.reattach) {
             if let Some(t) = self.trials.get(trial as usize) {
@@ -498,7 +533,11 @@ impl Search {
             .scheduler
             .active()
             .into_iter()
-            .filter(|(t, target)| self.trials.get(*t as usize).is_some_and(|tr| tr.epochs() < *target))
+            .filter(|(t, target)| {
+                self.trials
+                    .get(*t as usize)
+                    .is_some_and(|tr| tr.epochs() < *target)
+            })
             .collect();
         if group.is_empty() {
             return self.end_search_phase(trainer, events).await;
@@ -517,7 +556,12 @@ impl Search {
         }
         let ids: Vec<CandidateId> = group
             .iter()
-            .map(|(t, _)| self.live.get(t).copied().ok_or(TrainError::UnknownCandidate(CandidateId(*t))))
+            .map(|(t, _)| {
+                self.live
+                    .get(t)
+                    .copied()
+                    .ok_or(TrainError::UnknownCandidate(CandidateId(*t)))
+            })
             .collect::<Result<_, _>>()?;
         let t0 = now_ms();
         let results = trainer.train(&ids, k).await?;
@@ -533,7 +577,10 @@ impl Search {
                 events.push(Event::Epoch { trial, metrics: m });
                 if m.diverged {
                     diverged = true;
-                    events.push(Event::Diverged { trial, epoch: m.epoch });
+                    events.push(Event::Diverged {
+                        trial,
+                        epoch: m.epoch,
+                    });
                     break;
                 }
             }
@@ -556,7 +603,12 @@ impl Search {
         Ok(())
     }
 
-    async fn start_trial<T: Trainer>(&mut self, target: u32, trainer: &mut T, events: &mut Vec<Event>) -> Result<u32, SearchError> {
+    async fn start_trial<T: Trainer>(
+        &mut self,
+        target: u32,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<u32, SearchError> {
         let id = self.trials.len() as u32;
         let history = self.history();
         let proposal = self.sampler.ask(&self.space, &history);
@@ -568,13 +620,20 @@ impl Search {
                 Task::Regression => Loss::MeanSquaredError,
             },
             horizon_epochs: self.config.fidelity.max_epochs,
-            seed: crate::rng::Rng::new(self.config.seed).fork(100_000 + id as u64).next_u64(),
+            seed: crate::rng::Rng::new(self.config.seed)
+                .fork(100_000 + id as u64)
+                .next_u64(),
         };
-        let spec = self.space.to_spec(&proposal.sample, &shape).map_err(SearchError::Spec)?;
+        let spec = self
+            .space
+            .to_spec(&proposal.sample, &shape)
+            .map_err(SearchError::Spec)?;
         let mut init = None;
         if self.config.inherit() {
             if let Some(parent) = proposal.parent {
-                if let (Some(p), Some(w)) = (self.trials.get(parent as usize), self.kept.get(&parent)) {
+                if let (Some(p), Some(w)) =
+                    (self.trials.get(parent as usize), self.kept.get(&parent))
+                {
                     init = inherit_weights(&p.spec, w, &spec);
                 }
             }
@@ -608,7 +667,11 @@ impl Search {
 
     /// Tells the sampler about a trial's evaluation at a rung and keeps its weights when it may
     /// be needed later (evolution parent or finalist).
-    async fn observe<T: Trainer>(&mut self, trial: u32, trainer: &mut T) -> Result<(), SearchError> {
+    async fn observe<T: Trainer>(
+        &mut self,
+        trial: u32,
+        trainer: &mut T,
+    ) -> Result<(), SearchError> {
         let Some(tr) = self.trials.get(trial as usize) else {
             return Ok(());
         };
@@ -630,10 +693,23 @@ impl Search {
         Ok(())
     }
 
-    async fn apply<T: Trainer>(&mut self, action: Action, trainer: &mut T, events: &mut Vec<Event>) -> Result<(), SearchError> {
+    async fn apply<T: Trainer>(
+        &mut self,
+        action: Action,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
         match action {
-            Action::Promote { trial, from_epochs, to_epochs } => {
-                events.push(Event::Promoted { trial, from_epochs, to_epochs });
+            Action::Promote {
+                trial,
+                from_epochs,
+                to_epochs,
+            } => {
+                events.push(Event::Promoted {
+                    trial,
+                    from_epochs,
+                    to_epochs,
+                });
             }
             Action::Prune { trial, epochs } => {
                 let status = match self.trials.get(trial as usize).map(|t| t.status) {
@@ -646,14 +722,21 @@ impl Search {
                 self.retire(trial, status, trainer, events).await?;
             }
             Action::Complete { trial, .. } => {
-                self.retire(trial, TrialStatus::Completed, trainer, events).await?;
+                self.retire(trial, TrialStatus::Completed, trainer, events)
+                    .await?;
             }
         }
         Ok(())
     }
 
     /// A trial stops for good: keep its weights if it is a finalist so far, free its slot.
-    async fn retire<T: Trainer>(&mut self, trial: u32, status: TrialStatus, trainer: &mut T, events: &mut Vec<Event>) -> Result<(), SearchError> {
+    async fn retire<T: Trainer>(
+        &mut self,
+        trial: u32,
+        status: TrialStatus,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
         let Some(tr) = self.trials.get_mut(trial as usize) else {
             return Ok(());
         };
@@ -667,7 +750,10 @@ impl Search {
             valid_score: tr.curve.last().map(|m| m.valid_score),
         });
         if let Some(id) = self.live.remove(&trial) {
-            if status != TrialStatus::Diverged && self.is_finalist(trial) && !self.kept.contains_key(&trial) {
+            if status != TrialStatus::Diverged
+                && self.is_finalist(trial)
+                && !self.kept.contains_key(&trial)
+            {
                 self.kept.insert(trial, trainer.weights(id).await?);
             }
             trainer.remove(id);
@@ -681,13 +767,22 @@ impl Search {
         let mut done: Vec<&Trial> = self
             .trials
             .iter()
-            .filter(|t| !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged) && t.objective().is_some())
+            .filter(|t| {
+                !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged)
+                    && t.objective().is_some()
+            })
             .collect();
         done.sort_by(|a, b| {
-            let (oa, ob) = (a.objective().unwrap_or(Objective::WORST), b.objective().unwrap_or(Objective::WORST));
+            let (oa, ob) = (
+                a.objective().unwrap_or(Objective::WORST),
+                b.objective().unwrap_or(Objective::WORST),
+            );
             oa.cmp(&ob).then(a.id.cmp(&b.id))
         });
-        done.iter().take(self.config.finalists.max(1)).map(|t| t.id).collect()
+        done.iter()
+            .take(self.config.finalists.max(1))
+            .map(|t| t.id)
+            .collect()
     }
 
     fn is_finalist(&self, trial: u32) -> bool {
@@ -697,18 +792,33 @@ impl Search {
     fn prune_kept(&mut self) {
         let finalists = self.finalist_ids();
         let parents: Vec<u32> = match &self.sampler {
-            Sampler::Evolution(e) if self.config.inherit() => e.population().map(|o| o.trial).collect(),
+            Sampler::Evolution(e) if self.config.inherit() => {
+                e.population().map(|o| o.trial).collect()
+            }
             _ => Vec::new(),
         };
-        self.kept.retain(|t, _| finalists.contains(t) || parents.contains(t));
+        self.kept
+            .retain(|t, _| finalists.contains(t) || parents.contains(t));
     }
 
-    async fn end_search_phase<T: Trainer>(&mut self, trainer: &mut T, events: &mut Vec<Event>) -> Result<(), SearchError> {
+    async fn end_search_phase<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
         let running: Vec<u32> = self.live.keys().copied().collect();
         let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
         for trial in running {
-            let status = if active.contains(&trial) { TrialStatus::Stopped } else { TrialStatus::Pruned };
-            if self.trials.get(trial as usize).is_some_and(|t| t.status == TrialStatus::Running) {
+            let status = if active.contains(&trial) {
+                TrialStatus::Stopped
+            } else {
+                TrialStatus::Pruned
+            };
+            if self
+                .trials
+                .get(trial as usize)
+                .is_some_and(|t| t.status == TrialStatus::Running)
+            {
                 self.retire(trial, status, trainer, events).await?;
             } else if let Some(id) = self.live.remove(&trial) {
                 trainer.remove(id);
@@ -721,7 +831,10 @@ impl Search {
     /// Evaluates the finalists and baselines on the test part — once — and builds the leaderboard.
     /// With `refit`, a trainer built from [`Search::refit_data`], the winner is retrained from
     /// scratch on train + validation for the same number of epochs before its test evaluation.
-    pub async fn finish<T: Trainer>(&mut self, refit: Option<&mut T>) -> Result<Vec<Event>, SearchError> {
+    pub async fn finish<T: Trainer>(
+        &mut self,
+        refit: Option<&mut T>,
+    ) -> Result<Vec<Event>, SearchError> {
         if !self.is_finished() {
             return Err(SearchError::NotFinished);
         }
@@ -729,7 +842,9 @@ impl Search {
         let finalists = self.finalist_ids();
         let mut refit = refit;
         for (i, &trial) in finalists.iter().enumerate() {
-            let (Some(tr), Some(weights)) = (self.trials.get(trial as usize), self.kept.get(&trial)) else {
+            let (Some(tr), Some(weights)) =
+                (self.trials.get(trial as usize), self.kept.get(&trial))
+            else {
                 continue;
             };
             let mut weights = weights.clone();
@@ -797,7 +912,7 @@ impl Search {
     }
 
     fn predict_part(&self, spec: &Spec, weights: &Weights, x: &[f32]) -> Prediction {
-        let out = forward(spec, weights, x);
+        let out = crate::model::forward::predict(spec, weights, x);
         match &self.data.task {
             Task::Classification { classes } => Prediction::Classes {
                 labels: metrics::argmax_rows(&out, classes.len()),
@@ -808,57 +923,8 @@ impl Search {
     }
 }
 
-/// Weight inheritance for an evolution child (function-preserving widen/deepen of the parent).
-/// Only the identical-architecture case is handled here: the child reuses the parent's weights.
+/// Weight inheritance for an evolution child (function-preserving copy/widen/deepen of the
+/// parent; `None` when the child's architecture cannot inherit exactly).
 fn inherit_weights(parent: &Spec, weights: &Weights, child: &Spec) -> Option<Weights> {
-    (parent.widths() == child.widths()).then(|| weights.clone())
-}
-
-/// Inference following the trainer contract (no dropout): probabilities or values per row.
-fn forward(spec: &Spec, weights: &Weights, x: &[f32]) -> Vec<f32> {
-    use crate::model::Activation;
-    let mut h: Vec<f32> = x.to_vec();
-    let n_layers = weights.layers.len();
-    for (l, layer) in weights.layers.iter().enumerate() {
-        let rows = h.len() / layer.inputs.max(1);
-        let mut out = vec![0f32; rows * layer.outputs];
-        for r in 0..rows {
-            let row = &h[r * layer.inputs..(r + 1) * layer.inputs];
-            let o = &mut out[r * layer.outputs..(r + 1) * layer.outputs];
-            o.copy_from_slice(&layer.b);
-            for (i, &xi) in row.iter().enumerate() {
-                let w = &layer.w[i * layer.outputs..(i + 1) * layer.outputs];
-                for (oj, &wj) in o.iter_mut().zip(w) {
-                    *oj += xi * wj;
-                }
-            }
-            if l + 1 < n_layers {
-                let act = spec.hidden.get(l).map(|h| h.activation).unwrap_or(Activation::Relu);
-                for v in o.iter_mut() {
-                    *v = match act {
-                        Activation::Relu => v.max(0.0),
-                        Activation::LeakyRelu => if *v > 0.0 { *v } else { 0.01 * *v },
-                        Activation::Tanh => v.tanh(),
-                        Activation::Sigmoid => 1.0 / (1.0 + (-*v).exp()),
-                        Activation::Gelu => {
-                            let c = (2.0f32 / std::f32::consts::PI).sqrt();
-                            0.5 * *v * (1.0 + (c * (*v + 0.044_715 * *v * *v * *v)).tanh())
-                        }
-                    };
-                }
-            } else if spec.loss == Loss::SoftmaxCrossEntropy {
-                let m = o.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-                let mut sum = 0.0;
-                for v in o.iter_mut() {
-                    *v = (*v - m).exp();
-                    sum += *v;
-                }
-                for v in o.iter_mut() {
-                    *v /= sum;
-                }
-            }
-        }
-        h = out;
-    }
-    h
+    crate::model::grow::inherit(parent, weights, child, child.seed).ok()
 }

@@ -7,7 +7,9 @@
 //! (categorical values as choice indices, integers as whole floats) — and
 //! [`SearchSpace::to_spec`] is the single place that turns a sample into a validated [`Spec`].
 
-use crate::model::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError};
+use crate::model::{
+    Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,11 +32,19 @@ pub struct Range {
 impl Range {
     /// A linear range.
     pub const fn linear(min: f64, max: f64) -> Range {
-        Range { min, max, log: false }
+        Range {
+            min,
+            max,
+            log: false,
+        }
     }
     /// A log-scale range.
     pub const fn log(min: f64, max: f64) -> Range {
-        Range { min, max, log: true }
+        Range {
+            min,
+            max,
+            log: true,
+        }
     }
 }
 
@@ -193,10 +203,16 @@ fn space_err(field: &str, message: impl Into<String>) -> SpaceError {
 
 fn check_range(field: &str, r: &Range, lo: f64, hi: f64) -> Result<(), SpaceError> {
     if !(r.min.is_finite() && r.max.is_finite()) || r.min > r.max {
-        return Err(space_err(field, format!("min {} must not exceed max {}", r.min, r.max)));
+        return Err(space_err(
+            field,
+            format!("min {} must not exceed max {}", r.min, r.max),
+        ));
     }
     if r.min < lo || r.max > hi {
-        return Err(space_err(field, format!("[{}, {}] must lie within [{lo}, {hi}]", r.min, r.max)));
+        return Err(space_err(
+            field,
+            format!("[{}, {}] must lie within [{lo}, {hi}]", r.min, r.max),
+        ));
     }
     if r.log && r.min <= 0.0 {
         return Err(space_err(field, "a log-scale range needs min > 0"));
@@ -220,7 +236,12 @@ impl SearchSpace {
             batch_sizes.push(16);
         }
         let activations = if classification {
-            vec![Activation::Relu, Activation::LeakyRelu, Activation::Tanh, Activation::Gelu]
+            vec![
+                Activation::Relu,
+                Activation::LeakyRelu,
+                Activation::Tanh,
+                Activation::Gelu,
+            ]
         } else {
             // Saturating units are a poor fit for unbounded targets.
             vec![Activation::Relu, Activation::LeakyRelu, Activation::Gelu]
@@ -231,7 +252,11 @@ impl SearchSpace {
             activations,
             dropout: Range::linear(0.0, 0.5),
             weight_decay: Range::log(1e-6, 1e-2),
-            optimizers: vec![OptimizerKind::Adam, OptimizerKind::AdamW, OptimizerKind::Sgd],
+            optimizers: vec![
+                OptimizerKind::Adam,
+                OptimizerKind::AdamW,
+                OptimizerKind::Sgd,
+            ],
             momentum: Range::linear(0.5, 0.99),
             beta1: Range::linear(0.8, 0.95),
             learning_rate: Range::log(1e-4, 1e-1),
@@ -266,7 +291,10 @@ impl SearchSpace {
             return Err(space_err("schedules", "choose at least one schedule"));
         }
         if self.batch_sizes.is_empty() || self.batch_sizes.iter().any(|&b| b == 0 || b > 4096) {
-            return Err(space_err("batch_sizes", "give at least one batch size in [1, 4096]"));
+            return Err(space_err(
+                "batch_sizes",
+                "give at least one batch size in [1, 4096]",
+            ));
         }
         Ok(())
     }
@@ -304,7 +332,11 @@ impl SearchSpace {
             out.push(ParamDef {
                 name: format!("activation_{layer}"),
                 dist: Distribution::Categorical {
-                    choices: self.activations.iter().map(|a| a.name().to_string()).collect(),
+                    choices: self
+                        .activations
+                        .iter()
+                        .map(|a| a.name().to_string())
+                        .collect(),
                 },
                 condition,
             });
@@ -322,7 +354,11 @@ impl SearchSpace {
         out.push(ParamDef {
             name: "optimizer".into(),
             dist: Distribution::Categorical {
-                choices: self.optimizers.iter().map(|o| o.name().to_string()).collect(),
+                choices: self
+                    .optimizers
+                    .iter()
+                    .map(|o| o.name().to_string())
+                    .collect(),
             },
             condition: None,
         });
@@ -406,7 +442,8 @@ impl SearchSpace {
                 width: get(&format!("width_{l}"), self.width.min)
                     .round()
                     .clamp(self.width.min, self.width.max) as u32,
-                activation: self.activations[pick(&format!("activation_{l}"), self.activations.len())],
+                activation: self.activations
+                    [pick(&format!("activation_{l}"), self.activations.len())],
             })
             .collect();
         let beta1 = get("beta1", 0.9) as f32;
@@ -450,7 +487,11 @@ impl SearchSpace {
         s.insert("depth".into(), spec.hidden.len() as f64);
         for (l, layer) in spec.hidden.iter().enumerate() {
             s.insert(format!("width_{l}"), layer.width as f64);
-            let a = self.activations.iter().position(|&x| x == layer.activation).unwrap_or(0);
+            let a = self
+                .activations
+                .iter()
+                .position(|&x| x == layer.activation)
+                .unwrap_or(0);
             s.insert(format!("activation_{l}"), a as f64);
         }
         s.insert("dropout".into(), spec.dropout as f64);
@@ -464,9 +505,17 @@ impl SearchSpace {
         s.insert("optimizer".into(), o as f64);
         s.insert(extra.0.into(), extra.1 as f64);
         s.insert("learning_rate".into(), spec.learning_rate as f64);
-        let sch = self.schedules.iter().position(|&x| x == spec.schedule).unwrap_or(0);
+        let sch = self
+            .schedules
+            .iter()
+            .position(|&x| x == spec.schedule)
+            .unwrap_or(0);
         s.insert("schedule".into(), sch as f64);
-        let b = self.batch_sizes.iter().position(|&x| x == spec.batch_size).unwrap_or(0);
+        let b = self
+            .batch_sizes
+            .iter()
+            .position(|&x| x == spec.batch_size)
+            .unwrap_or(0);
         s.insert("batch_size".into(), b as f64);
         s
     }
@@ -494,7 +543,10 @@ pub fn draw(dist: &Distribution, rng: &mut crate::rng::Rng) -> f64 {
         Distribution::Int { low, high, log } => {
             if *log && *low > 0 {
                 let (a, b) = ((*low as f64 - 0.5).ln(), (*high as f64 + 0.5).ln());
-                (a + rng.next_f64() * (b - a)).exp().round().clamp(*low as f64, *high as f64)
+                (a + rng.next_f64() * (b - a))
+                    .exp()
+                    .round()
+                    .clamp(*low as f64, *high as f64)
             } else {
                 (*low + rng.below((high - low + 1).max(1) as usize) as i64) as f64
             }

@@ -104,7 +104,12 @@ impl EvolutionSampler {
         }
     }
 
-    fn mutate(&mut self, space: &SearchSpace, params: &[ParamDef], parent: &Sample) -> (Sample, &'static str) {
+    fn mutate(
+        &mut self,
+        space: &SearchSpace,
+        params: &[ParamDef],
+        parent: &Sample,
+    ) -> (Sample, &'static str) {
         let mut s = parent.clone();
         let depth = s.get("depth").copied().unwrap_or(1.0) as u32;
         let (dmin, dmax) = space.depth;
@@ -113,7 +118,15 @@ impl EvolutionSampler {
         } else {
             &["add_layer", "remove_layer", "resize", "activation"]
         };
-        let hyper = ["learning_rate", "dropout", "weight_decay", "optimizer", "schedule", "batch_size", "momentum_or_beta1"];
+        let hyper = [
+            "learning_rate",
+            "dropout",
+            "weight_decay",
+            "optimizer",
+            "schedule",
+            "batch_size",
+            "momentum_or_beta1",
+        ];
         // Half architecture, half hyperparameter mutations; retry when one does not apply.
         for _ in 0..16 {
             let what = if self.rng.next_f64() < 0.5 {
@@ -129,6 +142,16 @@ impl EvolutionSampler {
                         move_layer(&mut s, l, l + 1);
                     }
                     copy_layer(&mut s, layer, layer + 1);
+                    if self.config.inherit {
+                        // An inserted layer can start as an identity only with a relu unit.
+                        if let Some(relu) = space
+                            .activations
+                            .iter()
+                            .position(|&a| a == crate::model::Activation::Relu)
+                        {
+                            s.insert(format!("activation_{}", layer + 1), relu as f64);
+                        }
+                    }
                     s.insert("depth".into(), (depth + 1) as f64);
                     true
                 }
@@ -163,12 +186,15 @@ impl EvolutionSampler {
                     true
                 }
                 "momentum_or_beta1" => {
-                    let name = if s.contains_key("momentum") { "momentum" } else { "beta1" };
+                    let name = if s.contains_key("momentum") {
+                        "momentum"
+                    } else {
+                        "beta1"
+                    };
                     self.perturb(params, &mut s, name)
                 }
-                "learning_rate" | "dropout" | "weight_decay" | "optimizer" | "schedule" | "batch_size" => {
-                    self.perturb(params, &mut s, what)
-                }
+                "learning_rate" | "dropout" | "weight_decay" | "optimizer" | "schedule"
+                | "batch_size" => self.perturb(params, &mut s, what),
                 _ => false,
             };
             if applied {
@@ -188,15 +214,16 @@ impl EvolutionSampler {
         let next = match &def.dist {
             Distribution::Float { low, high, log } => {
                 if *log && *low > 0.0 {
-                    (cur.max(*low).ln() + 0.5 * self.rng.normal()).exp().clamp(*low, *high)
+                    (cur.max(*low).ln() + 0.5 * self.rng.normal())
+                        .exp()
+                        .clamp(*low, *high)
                 } else {
                     (cur + 0.15 * (high - low) * self.rng.normal()).clamp(*low, *high)
                 }
             }
-            Distribution::Int { low, high, .. } => {
-                (cur + (0.15 * (high - low) as f64 * self.rng.normal()).round())
-                    .clamp(*low as f64, *high as f64)
-            }
+            Distribution::Int { low, high, .. } => (cur
+                + (0.15 * (high - low) as f64 * self.rng.normal()).round())
+            .clamp(*low as f64, *high as f64),
             Distribution::Categorical { choices } => {
                 if choices.len() < 2 {
                     return false;
@@ -273,7 +300,12 @@ mod tests {
                 seed: 1,
             };
             let spec = space.to_spec(&p.sample, &shape).unwrap();
-            assert_eq!(space.sample_of(&spec).len(), p.sample.len(), "{:?}", p.sample);
+            assert_eq!(
+                space.sample_of(&spec).len(),
+                p.sample.len(),
+                "{:?}",
+                p.sample
+            );
             let v = score(&p.sample);
             ev.tell(&observe(t, p.sample, v));
             assert_eq!(ev.population().count(), (t as usize + 1).min(6));

@@ -159,7 +159,13 @@ impl TpeSampler {
         above: &[f64],
     ) -> f64 {
         let log = log && low > 0.0;
-        let to = |v: f64| if log { v.max(f64::MIN_POSITIVE).ln() } else { v };
+        let to = |v: f64| {
+            if log {
+                v.max(f64::MIN_POSITIVE).ln()
+            } else {
+                v
+            }
+        };
         let from = |v: f64| if log { v.exp() } else { v };
         let (lo, hi) = if integer && !log {
             (low - 0.5, high + 0.5)
@@ -400,7 +406,10 @@ mod tests {
         let x = s["x"];
         let lr = s["lr"].log10();
         let cat = if s["c"] == 2.0 { 0.0 } else { 3.0 };
-        let y = s.get("y").map(|&y| (y.ln() - 40f64.ln()).powi(2)).unwrap_or(0.0);
+        let y = s
+            .get("y")
+            .map(|&y| (y.ln() - 40f64.ln()).powi(2))
+            .unwrap_or(0.0);
         (x - 3.0).powi(2) + (lr + 2.0).powi(2) + cat + y
     }
 
@@ -459,12 +468,27 @@ mod tests {
             cat_hits += late.iter().filter(|o| o.sample["c"] == 2.0).count();
             let mut r = super::super::random::RandomSampler::new(seed);
             let params = space();
-            rand_late += (0..40).map(|_| objective(&r.ask(&params).sample)).sum::<f64>() / 40.0;
-            let near = late.iter().filter(|o| (o.sample["x"] - 3.0).abs() < 2.0).count();
-            assert!(near > 20, "seed {seed}: only {near}/40 late proposals near x = 3");
+            rand_late += (0..40)
+                .map(|_| objective(&r.ask(&params).sample))
+                .sum::<f64>()
+                / 40.0;
+            let near = late
+                .iter()
+                .filter(|o| (o.sample["x"] - 3.0).abs() < 2.0)
+                .count();
+            assert!(
+                near > 20,
+                "seed {seed}: only {near}/40 late proposals near x = 3"
+            );
         }
-        assert!(tpe_late * 3.0 < rand_late, "tpe {tpe_late} vs random {rand_late}");
-        assert!(cat_hits > 4 * 40 / 2, "categorical optimum chosen {cat_hits}/160 times");
+        assert!(
+            tpe_late * 3.0 < rand_late,
+            "tpe {tpe_late} vs random {rand_late}"
+        );
+        assert!(
+            cat_hits > 4 * 40 / 2,
+            "categorical optimum chosen {cat_hits}/160 times"
+        );
     }
 
     #[test]

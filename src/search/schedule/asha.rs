@@ -116,7 +116,13 @@ impl Asha {
     }
 
     /// A trial reached its rung: record it; at the top rung it is complete.
-    pub fn report(&mut self, trial: u32, epochs: u32, objective: Objective, diverged: bool) -> Vec<Action> {
+    pub fn report(
+        &mut self,
+        trial: u32,
+        epochs: u32,
+        objective: Objective,
+        diverged: bool,
+    ) -> Vec<Action> {
         let Some(pos) = self.running.iter().position(|&(t, _)| t == trial) else {
             return Vec::new();
         };
@@ -185,7 +191,11 @@ mod tests {
         assert!(!promoted.is_empty());
         for a in &promoted {
             match a {
-                Action::Promote { from_epochs, to_epochs, .. } => {
+                Action::Promote {
+                    from_epochs,
+                    to_epochs,
+                    ..
+                } => {
                     assert_eq!((*from_epochs, *to_epochs), (1, 3));
                 }
                 other => panic!("unexpected {other:?}"),

@@ -49,7 +49,10 @@ impl Full {
 
     /// Running trials.
     pub fn active(&self) -> Vec<(u32, u32)> {
-        self.running.iter().map(|&t| (t, self.fidelity.max_epochs)).collect()
+        self.running
+            .iter()
+            .map(|&t| (t, self.fidelity.max_epochs))
+            .collect()
     }
 
     /// A trial finished.

@@ -63,20 +63,28 @@ impl Hyperband {
     /// The bracket plan.
     pub fn plan(&self) -> Plan {
         Plan {
-            scheduler: if self.successive_halving { "successive_halving" } else { "hyperband" }.into(),
+            scheduler: if self.successive_halving {
+                "successive_halving"
+            } else {
+                "hyperband"
+            }
+            .into(),
             brackets: self.brackets.clone(),
             parallel: None,
         }
     }
 
     fn current(&self) -> Option<&Rung> {
-        self.brackets.get(self.bracket).and_then(|b| b.rungs.get(self.rung))
+        self.brackets
+            .get(self.bracket)
+            .and_then(|b| b.rungs.get(self.rung))
     }
 
     /// New trials are wanted while the first rung of the current bracket is being filled.
     pub fn wants_new(&self) -> Option<u32> {
         let rung = self.current()?;
-        (self.rung == 0 && self.members.len() < rung.candidates.max(1) as usize).then_some(rung.epochs)
+        (self.rung == 0 && self.members.len() < rung.candidates.max(1) as usize)
+            .then_some(rung.epochs)
     }
 
     /// Registers a new trial in the current bracket's first rung.
@@ -97,7 +105,13 @@ impl Hyperband {
     }
 
     /// Records a member's result; when the rung is complete, promotes the best and prunes the rest.
-    pub fn report(&mut self, trial: u32, epochs: u32, objective: Objective, diverged: bool) -> Vec<Action> {
+    pub fn report(
+        &mut self,
+        trial: u32,
+        epochs: u32,
+        objective: Objective,
+        diverged: bool,
+    ) -> Vec<Action> {
         if let Some(m) = self.members.iter_mut().find(|(t, _)| *t == trial) {
             m.1 = Some((objective, diverged));
         }
@@ -127,7 +141,10 @@ impl Hyperband {
                     });
                     survivors.push((t, None));
                 } else {
-                    actions.push(Action::Prune { trial: t, epochs: rung_epochs });
+                    actions.push(Action::Prune {
+                        trial: t,
+                        epochs: rung_epochs,
+                    });
                 }
             }
             self.rung += 1;
@@ -138,9 +155,15 @@ impl Hyperband {
         } else {
             for &(t, _, d) in &ranked {
                 actions.push(if d {
-                    Action::Prune { trial: t, epochs: rung_epochs }
+                    Action::Prune {
+                        trial: t,
+                        epochs: rung_epochs,
+                    }
                 } else {
-                    Action::Complete { trial: t, epochs: rung_epochs }
+                    Action::Complete {
+                        trial: t,
+                        epochs: rung_epochs,
+                    }
                 });
             }
             self.next_bracket();
@@ -172,7 +195,10 @@ mod tests {
             eta: 3,
         });
         assert_eq!(plan.len(), 5);
-        assert_eq!(counts(&plan[0]), vec![(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)]);
+        assert_eq!(
+            counts(&plan[0]),
+            vec![(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)]
+        );
         assert_eq!(counts(&plan[1]), vec![(34, 3), (11, 9), (3, 27), (1, 81)]);
         assert_eq!(counts(&plan[2]), vec![(15, 9), (5, 27), (1, 81)]);
         assert_eq!(counts(&plan[3]), vec![(8, 27), (2, 81)]);
@@ -182,7 +208,11 @@ mod tests {
     #[test]
     fn plan_matches_the_formula_for_other_inputs() {
         for (min, max, eta) in [(1u32, 27u32, 3u32), (2, 32, 2), (1, 20, 3), (3, 100, 4)] {
-            let f = Fidelity { min_epochs: min, max_epochs: max, eta };
+            let f = Fidelity {
+                min_epochs: min,
+                max_epochs: max,
+                eta,
+            };
             let s_max = ((max as f64 / min as f64).ln() / (eta as f64).ln() + 1e-9).floor() as u32;
             let plan = bracket_plan(&f);
             assert_eq!(plan.len() as u32, s_max + 1);
@@ -190,7 +220,10 @@ mod tests {
                 let s = b.s as f64;
                 let n = ((s_max as f64 + 1.0) / (s + 1.0) * (eta as f64).powf(s)).ceil();
                 for (i, r) in b.rungs.iter().enumerate() {
-                    assert_eq!(r.candidates, (n / (eta as f64).powi(i as i32)).floor() as u32);
+                    assert_eq!(
+                        r.candidates,
+                        (n / (eta as f64).powi(i as i32)).floor() as u32
+                    );
                     let e = (max as f64 * (eta as f64).powf(i as f64 - s)).round() as u32;
                     assert_eq!(r.epochs, e.max(min));
                 }
@@ -225,7 +258,9 @@ mod tests {
         let promoted: Vec<u32> = actions
             .iter()
             .filter_map(|a| match a {
-                Action::Promote { trial, to_epochs, .. } => {
+                Action::Promote {
+                    trial, to_epochs, ..
+                } => {
                     assert_eq!(*to_epochs, 3);
                     Some(*trial)
                 }

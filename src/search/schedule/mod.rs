@@ -147,11 +147,15 @@ impl Scheduler {
     /// Creates a scheduler.
     pub fn new(config: &SchedulerConfig, fidelity: Fidelity) -> Scheduler {
         match config {
-            SchedulerConfig::None { parallel } => Scheduler::None(full::Full::new(fidelity, *parallel)),
+            SchedulerConfig::None { parallel } => {
+                Scheduler::None(full::Full::new(fidelity, *parallel))
+            }
             SchedulerConfig::SuccessiveHalving => {
                 Scheduler::Hyperband(hyperband::Hyperband::new(fidelity, true))
             }
-            SchedulerConfig::Hyperband => Scheduler::Hyperband(hyperband::Hyperband::new(fidelity, false)),
+            SchedulerConfig::Hyperband => {
+                Scheduler::Hyperband(hyperband::Hyperband::new(fidelity, false))
+            }
             SchedulerConfig::Asha { slots } => Scheduler::Asha(asha::Asha::new(fidelity, *slots)),
         }
     }
@@ -201,7 +205,13 @@ impl Scheduler {
     }
 
     /// A trial reached its target (or diverged); returns the decisions this unlocks.
-    pub fn report(&mut self, trial: u32, epochs: u32, objective: Objective, diverged: bool) -> Vec<Action> {
+    pub fn report(
+        &mut self,
+        trial: u32,
+        epochs: u32,
+        objective: Objective,
+        diverged: bool,
+    ) -> Vec<Action> {
         match self {
             Scheduler::None(s) => s.report(trial, epochs),
             Scheduler::Hyperband(s) => s.report(trial, epochs, objective, diverged),
