@@ -242,8 +242,7 @@ fn exports_round_trip_and_the_model_reproduces_the_test_metric() {
     let (search, events) = run(c, &data);
     let json = serde_json::to_string(&events).unwrap();
     let back: Vec<Event> = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.len(), events.len());
-    assert_eq!(serde_json::to_string(&back).unwrap(), json);
+    assert_eq!(back, events);
     assert!(json.contains("\"type\":\"baseline_finished\""));
 
     let run_export = RunExport::from_search(&search);
