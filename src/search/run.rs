@@ -898,7 +898,7 @@ impl Search {
         self.leaderboard = Some(leaderboard.clone());
         self.phase = Phase::Finished;
         Ok(vec![Event::SearchFinished {
-            leaderboard,
+            leaderboard: Box::new(leaderboard),
             elapsed_ms: self.elapsed_ms,
             trials: self.trials.len() as u32,
             epochs: self.epochs_used,
