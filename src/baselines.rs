@@ -178,6 +178,9 @@ pub fn logistic_regression_accuracy(
     Ok(correct as f64 / ty.len().max(1) as f64)
 }
 
+/// A fitted model's prediction function over a feature matrix.
+type Predictor<'a> = Box<dyn Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, BaselineError> + 'a>;
+
 /// Fits one baseline on the training part and predicts the validation and test parts.
 pub fn fit(
     kind: BaselineKind,
@@ -196,10 +199,7 @@ pub fn fit(
     let f = |e: smartcore::error::Failed| fail(name, e);
     let start = now_ms();
     // Each arm fits, then returns a predictor for a matrix (as f64 labels or values).
-    let (fit_ms, predict): (
-        f64,
-        Box<dyn Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, BaselineError> + '_>,
-    ) = match kind {
+    let (fit_ms, predict): (f64, Predictor<'_>) = match kind {
         BaselineKind::Majority => {
             let mut counts = vec![0usize; classes.max(1)];
             for &l in &labels {

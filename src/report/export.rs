@@ -25,7 +25,7 @@ pub struct RunExport {
     pub config: SearchConfig,
     /// Dataset name.
     pub dataset: String,
-    /// Fingerprint of the prepared data (hash of the matrices, targets and names).
+    /// Fingerprint of the prepared data (see [`crate::data::PreparedData::fingerprint`]).
     pub data_fingerprint: String,
     /// Task.
     pub task: Task,
@@ -68,28 +68,6 @@ impl BaselineSummary {
     }
 }
 
-/// 64-bit FNV-1a over the prepared data's names, matrices and targets, as 16 hex digits.
-pub fn fingerprint(data: &crate::data::PreparedData) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    for n in &data.feature_names {
-        eat(n.as_bytes());
-        eat(&[0]);
-    }
-    for part in [&data.train, &data.valid, &data.test] {
-        for v in part.x.iter().chain(&part.y) {
-            eat(&v.to_bits().to_le_bytes());
-        }
-        eat(&[1]);
-    }
-    format!("{h:016x}")
-}
-
 impl RunExport {
     /// Collects the run from a search (finished or not).
     pub fn from_search(search: &Search) -> RunExport {
@@ -99,7 +77,7 @@ impl RunExport {
             version: 1,
             config: search.config().clone(),
             dataset: data.name.clone(),
-            data_fingerprint: fingerprint(data),
+            data_fingerprint: data.fingerprint.clone(),
             task: data.task.clone(),
             rows: [data.train.rows(), data.valid.rows(), data.test.rows()],
             space: search.space().clone(),
@@ -205,7 +183,7 @@ pub fn optuna_journal(search: &Search, study_name: &str, start_unix_ms: f64) -> 
     for (key, value) in [
         ("dataset", json!(search.data().name)),
         ("seed", json!(search.config().seed)),
-        ("data_fingerprint", json!(fingerprint(search.data()))),
+        ("data_fingerprint", json!(search.data().fingerprint.clone())),
     ] {
         lines.push(json!({
             "op_code": op::SET_STUDY_USER_ATTR,
@@ -312,5 +290,123 @@ mod tests {
         assert_eq!(v["name"], "IntDistribution");
         assert_eq!(v["attributes"]["step"], 1);
         assert_eq!(v["attributes"]["high"], 4);
+    }
+}
+
+/// Format tag of a model file.
+pub const MODEL_FORMAT: &str = "automl-model";
+
+/// The best network as a self-contained file: spec, weights, the fitted data preparation and
+/// what the outputs mean. `automl predict` loads it and reproduces the search's predictions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelFile {
+    /// Always [`MODEL_FORMAT`].
+    pub format: String,
+    /// Schema version.
+    pub version: u32,
+    /// Dataset it was trained on.
+    pub dataset: String,
+    /// Fingerprint of the prepared training data.
+    pub data_fingerprint: String,
+    /// Network architecture and hyperparameters.
+    pub spec: crate::model::Spec,
+    /// Trained weights.
+    pub weights: crate::model::Weights,
+    /// The preparation fitted on the training rows (imputation, encoding, scaling).
+    pub preparation: crate::data::Preparation,
+    /// Task and class names.
+    pub task: Task,
+    /// Mean and std of a regression target (outputs are mapped back with them).
+    pub target_scale: Option<(f32, f32)>,
+    /// Test metrics reported on the leaderboard for this model.
+    pub test_metrics: Option<crate::report::metrics::Metrics>,
+}
+
+/// Predictions for a batch of rows, in the target's terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Predicted {
+    /// Class index per row, and `rows × classes` probabilities.
+    Classes {
+        /// Class index per row.
+        labels: Vec<u32>,
+        /// Probabilities, row-major.
+        probs: Vec<f32>,
+    },
+    /// Predicted values in the target's original units.
+    Values {
+        /// One value per row.
+        values: Vec<f32>,
+    },
+}
+
+impl ModelFile {
+    /// The winner of a finished search (`None` before `finish` or without a trained network).
+    pub fn from_search(search: &Search) -> Option<ModelFile> {
+        let (trial, weights) = search.best()?;
+        let data = search.data();
+        let test_metrics = search
+            .leaderboard()
+            .and_then(|l| l.rows.iter().find(|r| r.trial == Some(trial.id)))
+            .map(|r| r.test.clone());
+        Some(ModelFile {
+            format: MODEL_FORMAT.into(),
+            version: 1,
+            dataset: data.name.clone(),
+            data_fingerprint: data.fingerprint.clone(),
+            spec: trial.spec.clone(),
+            weights: weights.clone(),
+            preparation: data.preparation.clone(),
+            task: data.task.clone(),
+            target_scale: data.target_scale,
+            test_metrics,
+        })
+    }
+
+    /// Checks the format tag and that the weights fit the spec and the preparation.
+    pub fn check(&self) -> Result<(), String> {
+        if self.format != MODEL_FORMAT {
+            return Err(format!(
+                "format is {:?}, expected {MODEL_FORMAT:?}",
+                self.format
+            ));
+        }
+        crate::model::init::check_weights(&self.spec, &self.weights).map_err(|e| e.to_string())?;
+        if self.preparation.width() != self.spec.inputs as usize {
+            return Err(format!(
+                "the preparation gives {} features but the network takes {}",
+                self.preparation.width(),
+                self.spec.inputs
+            ));
+        }
+        Ok(())
+    }
+
+    /// Predicts already-prepared feature rows (`rows × inputs`).
+    pub fn predict_features(&self, x: &[f32]) -> Predicted {
+        let out = crate::model::forward::predict(&self.spec, &self.weights, x);
+        match &self.task {
+            Task::Classification { classes } => Predicted::Classes {
+                labels: crate::report::metrics::argmax_rows(&out, classes.len()),
+                probs: out,
+            },
+            Task::Regression => {
+                let (m, s) = self.target_scale.unwrap_or((0.0, 1.0));
+                Predicted::Values {
+                    values: out.iter().map(|&v| v * s + m).collect(),
+                }
+            }
+        }
+    }
+
+    /// Prepares raw CSV rows (same columns as training; the target may be absent) exactly as in
+    /// training and predicts them.
+    pub fn predict_csv(
+        &self,
+        bytes: &[u8],
+        options: &crate::data::CsvOptions,
+    ) -> Result<Predicted, crate::data::DataError> {
+        let (x, _rows) = self.preparation.transform_csv(bytes, options)?;
+        Ok(self.predict_features(&x))
     }
 }

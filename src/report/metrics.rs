@@ -87,6 +87,7 @@ pub fn argmax_rows(probs: &[f32], classes: usize) -> Vec<u32> {
         .collect()
 }
 
+#[allow(clippy::needless_range_loop)] // confusion is indexed on both axes
 /// Scores hard predictions (and, when given, `rows × classes` probabilities) against labels.
 pub fn classification(
     labels: &[u32],

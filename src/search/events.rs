@@ -28,6 +28,7 @@ pub enum TrialStatus {
 }
 
 /// One event of a search.
+#[allow(clippy::large_enum_variant)] // events are built, serialised and dropped; not stored in bulk
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
@@ -128,7 +129,7 @@ pub enum Event {
     /// The search finished and the finalists were evaluated on the test part.
     SearchFinished {
         /// Final leaderboard.
-        leaderboard: Leaderboard,
+        leaderboard: Box<Leaderboard>,
         /// Searching time (pauses excluded).
         elapsed_ms: f64,
         /// Trials started.

@@ -898,7 +898,7 @@ impl Search {
         self.leaderboard = Some(leaderboard.clone());
         self.phase = Phase::Finished;
         Ok(vec![Event::SearchFinished {
-            leaderboard,
+            leaderboard: Box::new(leaderboard),
             elapsed_ms: self.elapsed_ms,
             trials: self.trials.len() as u32,
             epochs: self.epochs_used,
@@ -912,7 +912,7 @@ impl Search {
     }
 
     fn predict_part(&self, spec: &Spec, weights: &Weights, x: &[f32]) -> Prediction {
-        let out = forward(spec, weights, x);
+        let out = crate::model::forward::predict(spec, weights, x);
         match &self.data.task {
             Task::Classification { classes } => Prediction::Classes {
                 labels: metrics::argmax_rows(&out, classes.len()),
@@ -923,67 +923,8 @@ impl Search {
     }
 }
 
-/// Weight inheritance for an evolution child (function-preserving widen/deepen of the parent).
-/// Only the identical-architecture case is handled here: the child reuses the parent's weights.
+/// Weight inheritance for an evolution child (function-preserving copy/widen/deepen of the
+/// parent; `None` when the child's architecture cannot inherit exactly).
 fn inherit_weights(parent: &Spec, weights: &Weights, child: &Spec) -> Option<Weights> {
-    (parent.widths() == child.widths()).then(|| weights.clone())
-}
-
-/// Inference following the trainer contract (no dropout): probabilities or values per row.
-fn forward(spec: &Spec, weights: &Weights, x: &[f32]) -> Vec<f32> {
-    use crate::model::Activation;
-    let mut h: Vec<f32> = x.to_vec();
-    let n_layers = weights.layers.len();
-    for (l, layer) in weights.layers.iter().enumerate() {
-        let rows = h.len() / layer.inputs.max(1);
-        let mut out = vec![0f32; rows * layer.outputs];
-        for r in 0..rows {
-            let row = &h[r * layer.inputs..(r + 1) * layer.inputs];
-            let o = &mut out[r * layer.outputs..(r + 1) * layer.outputs];
-            o.copy_from_slice(&layer.b);
-            for (i, &xi) in row.iter().enumerate() {
-                let w = &layer.w[i * layer.outputs..(i + 1) * layer.outputs];
-                for (oj, &wj) in o.iter_mut().zip(w) {
-                    *oj += xi * wj;
-                }
-            }
-            if l + 1 < n_layers {
-                let act = spec
-                    .hidden
-                    .get(l)
-                    .map(|h| h.activation)
-                    .unwrap_or(Activation::Relu);
-                for v in o.iter_mut() {
-                    *v = match act {
-                        Activation::Relu => v.max(0.0),
-                        Activation::LeakyRelu => {
-                            if *v > 0.0 {
-                                *v
-                            } else {
-                                0.01 * *v
-                            }
-                        }
-                        Activation::Tanh => v.tanh(),
-                        Activation::Sigmoid => 1.0 / (1.0 + (-*v).exp()),
-                        Activation::Gelu => {
-                            let c = (2.0f32 / std::f32::consts::PI).sqrt();
-                            0.5 * *v * (1.0 + (c * (*v + 0.044_715 * *v * *v * *v)).tanh())
-                        }
-                    };
-                }
-            } else if spec.loss == Loss::SoftmaxCrossEntropy {
-                let m = o.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-                let mut sum = 0.0;
-                for v in o.iter_mut() {
-                    *v = (*v - m).exp();
-                    sum += *v;
-                }
-                for v in o.iter_mut() {
-                    *v /= sum;
-                }
-            }
-        }
-        h = out;
-    }
-    h
+    crate::model::grow::inherit(parent, weights, child, child.seed).ok()
 }

@@ -142,6 +142,16 @@ impl EvolutionSampler {
                         move_layer(&mut s, l, l + 1);
                     }
                     copy_layer(&mut s, layer, layer + 1);
+                    if self.config.inherit {
+                        // An inserted layer can start as an identity only with a relu unit.
+                        if let Some(relu) = space
+                            .activations
+                            .iter()
+                            .position(|&a| a == crate::model::Activation::Relu)
+                        {
+                            s.insert(format!("activation_{}", layer + 1), relu as f64);
+                        }
+                    }
                     s.insert("depth".into(), (depth + 1) as f64);
                     true
                 }

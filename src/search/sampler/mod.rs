@@ -34,6 +34,7 @@ impl Objective {
     };
 
     /// Total order: NaN counts as +∞.
+    #[allow(clippy::should_implement_trait)] // f64 fields: no `Eq`, so no `Ord`
     pub fn cmp(&self, other: &Objective) -> Ordering {
         let key = |v: f64| if v.is_nan() { f64::INFINITY } else { v };
         key(self.primary)

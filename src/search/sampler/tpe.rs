@@ -284,6 +284,7 @@ pub struct Categorical {
 
 impl Categorical {
     /// Fits the estimator to observed choice indices.
+    #[allow(clippy::needless_range_loop)] // kernel k < n is observation k; the last is the prior
     pub fn fit(observations: &[f64], choices: usize, prior_weight: f64) -> Categorical {
         let choices = choices.max(1);
         let n = observations.len();

@@ -1,0 +1,315 @@
+//! The search state machine end to end on the CPU trainer with real data (tiny budgets).
+
+use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
+use automl::model::cpu::CpuTrainer;
+use automl::platform::block_on;
+use automl::report::export::{optuna_journal, ModelFile, Predicted, RunExport};
+use automl::report::metrics::Metrics;
+use automl::search::events::{Event, TrialStatus};
+use automl::search::run::{Search, SearchConfig};
+use automl::search::sampler::evolution::EvolutionConfig;
+use automl::search::sampler::SamplerConfig;
+use automl::search::schedule::{Fidelity, SchedulerConfig};
+use automl::search::Budget;
+
+fn iris() -> PreparedData {
+    let table = builtin::load("iris", &Default::default()).unwrap();
+    prepare(&table, &PrepareOptions::default()).unwrap()
+}
+
+fn config(sampler: SamplerConfig, scheduler: SchedulerConfig, epochs: u64) -> SearchConfig {
+    SearchConfig {
+        seed: 7,
+        sampler,
+        scheduler,
+        fidelity: Fidelity {
+            min_epochs: 1,
+            max_epochs: 9,
+            eta: 3,
+        },
+        budget: Budget {
+            seconds: None,
+            epochs: Some(epochs),
+        },
+        baselines: false,
+        ..Default::default()
+    }
+}
+
+/// Runs a search to the end; returns it with all its events.
+fn run(config: SearchConfig, data: &PreparedData) -> (Search, Vec<Event>) {
+    let mut search = Search::new(config, data).unwrap();
+    let mut trainer = CpuTrainer::new(search.train_data());
+    let mut events = Vec::new();
+    let mut steps = 0;
+    while !search.is_finished() {
+        events.extend(block_on(search.step(&mut trainer)).unwrap());
+        steps += 1;
+        assert!(steps < 10_000, "search does not terminate");
+    }
+    events.extend(block_on(search.finish::<CpuTrainer>(None)).unwrap());
+    (search, events)
+}
+
+#[test]
+fn same_seed_gives_the_same_leaderboard() {
+    let data = iris();
+    let c = config(
+        SamplerConfig::Tpe(Default::default()),
+        SchedulerConfig::Asha { slots: 4 },
+        120,
+    );
+    let (a, _) = run(c.clone(), &data);
+    let (b, _) = run(c, &data);
+    let (la, lb) = (a.leaderboard().unwrap(), b.leaderboard().unwrap());
+    assert!(!la.rows.is_empty());
+    assert_eq!(la.without_timings(), lb.without_timings());
+    let curves = |s: &Search| {
+        s.trials()
+            .iter()
+            .map(|t| t.curve.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(curves(&a), curves(&b));
+}
+
+#[test]
+fn asha_promotions_continue_training() {
+    let data = iris();
+    let c = config(
+        SamplerConfig::Random,
+        SchedulerConfig::Asha { slots: 3 },
+        150,
+    );
+    let (search, events) = run(c, &data);
+    let mut promoted = 0;
+    for e in &events {
+        if let Event::Promoted {
+            trial,
+            from_epochs,
+            to_epochs,
+        } = e
+        {
+            promoted += 1;
+            let t = &search.trials()[*trial as usize];
+            // Continuing: the curve is one unbroken sequence of epochs 1..=n, never restarted.
+            let epochs: Vec<u32> = t.curve.iter().map(|m| m.epoch).collect();
+            assert_eq!(epochs, (1..=t.epochs()).collect::<Vec<u32>>());
+            assert!(
+                t.epochs() > *from_epochs || t.status == TrialStatus::Stopped,
+                "{e:?}"
+            );
+            assert!(*to_epochs > *from_epochs);
+        }
+    }
+    assert!(promoted > 0, "no promotion happened");
+    // Epochs add up: the budget counter equals the sum of every trial's epochs.
+    let total: u64 = search.trials().iter().map(|t| t.epochs() as u64).sum();
+    assert_eq!(total, search.epochs_used());
+    let epoch_events = events
+        .iter()
+        .filter(|e| matches!(e, Event::Epoch { .. }))
+        .count() as u64;
+    assert_eq!(epoch_events, total);
+    assert!(total <= 150);
+}
+
+#[test]
+fn hyperband_prunes_by_rung_and_plans_first() {
+    let data = iris();
+    let c = config(SamplerConfig::Random, SchedulerConfig::Hyperband, 200);
+    let (search, events) = run(c, &data);
+    match &events[0] {
+        Event::SearchStarted { plan, .. } => {
+            assert_eq!(plan.brackets.len(), 3);
+            assert_eq!(
+                plan.brackets[0]
+                    .rungs
+                    .iter()
+                    .map(|r| (r.candidates, r.epochs))
+                    .collect::<Vec<_>>(),
+                vec![(9, 1), (3, 3), (1, 9)]
+            );
+        }
+        other => panic!("first event is {other:?}"),
+    }
+    let pruned = search
+        .trials()
+        .iter()
+        .filter(|t| t.status == TrialStatus::Pruned)
+        .count();
+    assert!(pruned >= 6, "only {pruned} pruned");
+    for t in search
+        .trials()
+        .iter()
+        .filter(|t| t.status == TrialStatus::Pruned)
+    {
+        assert!(
+            [1, 3].contains(&t.epochs()),
+            "pruned at {} epochs",
+            t.epochs()
+        );
+    }
+}
+
+#[test]
+fn inheritance_reuses_parent_weights() {
+    let data = iris();
+    let evo = |inherit| {
+        SamplerConfig::Evolution(EvolutionConfig {
+            population: 4,
+            sample_size: 2,
+            inherit,
+        })
+    };
+    let (with, _) = run(
+        config(evo(true), SchedulerConfig::None { parallel: 2 }, 120),
+        &data,
+    );
+    let (without, _) = run(
+        config(evo(false), SchedulerConfig::None { parallel: 2 }, 120),
+        &data,
+    );
+    let inherited: Vec<_> = with.trials().iter().filter(|t| t.inherited).collect();
+    assert!(!inherited.is_empty(), "no child inherited weights");
+    assert!(without.trials().iter().all(|t| !t.inherited));
+    // A child that starts from trained weights begins far better than a fresh network: its first
+    // epoch's validation loss is close to its parent's final loss.
+    for child in inherited {
+        let parent = &with.trials()[child.parent.unwrap() as usize];
+        let parent_loss = parent.curve.last().unwrap().valid_loss;
+        let child_first = child.curve[0].valid_loss;
+        assert!(
+            child_first < parent_loss * 1.5 + 0.05,
+            "child {} starts at {child_first}, parent ended at {parent_loss}",
+            child.id
+        );
+    }
+}
+
+#[test]
+fn the_test_part_never_influences_the_search() {
+    let data = iris();
+    let mut scrambled = data.clone();
+    for (i, y) in scrambled.test.y.iter_mut().enumerate() {
+        *y = (i % 3) as f32;
+    }
+    for v in scrambled.test.x.iter_mut() {
+        *v = -*v;
+    }
+    let c = config(
+        SamplerConfig::Tpe(Default::default()),
+        SchedulerConfig::Asha { slots: 4 },
+        100,
+    );
+    let (a, _) = run(c.clone(), &data);
+    let (b, _) = run(c, &scrambled);
+    let curves = |s: &Search| {
+        s.trials()
+            .iter()
+            .map(|t| (t.sample.clone(), t.curve.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(curves(&a), curves(&b));
+    let rank = |s: &Search| {
+        s.leaderboard()
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| (r.trial, r.valid.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        rank(&a),
+        rank(&b),
+        "ranking must depend on validation data only"
+    );
+    assert_ne!(
+        a.leaderboard().unwrap().rows[0].test,
+        b.leaderboard().unwrap().rows[0].test
+    );
+}
+
+#[test]
+fn exports_round_trip_and_the_model_reproduces_the_test_metric() {
+    let data = iris();
+    let mut c = config(
+        SamplerConfig::Tpe(Default::default()),
+        SchedulerConfig::Asha { slots: 4 },
+        80,
+    );
+    c.baselines = true;
+    let (search, events) = run(c, &data);
+    let json = serde_json::to_string(&events).unwrap();
+    let back: Vec<Event> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, events);
+    assert!(json.contains("\"type\":\"baseline_finished\""));
+
+    let run_export = RunExport::from_search(&search);
+    let text = serde_json::to_string_pretty(&run_export).unwrap();
+    assert_eq!(
+        serde_json::from_str::<RunExport>(&text).unwrap(),
+        run_export
+    );
+    assert_eq!(run_export.trials.len(), search.trials().len());
+
+    let model = ModelFile::from_search(&search).unwrap();
+    let text = serde_json::to_string(&model).unwrap();
+    let model: ModelFile = serde_json::from_str(&text).unwrap();
+    model.check().unwrap();
+    let Predicted::Classes { labels, .. } = model.predict_features(&data.test.x) else {
+        panic!("classification model")
+    };
+    let correct = labels
+        .iter()
+        .zip(&data.test.y)
+        .filter(|(p, y)| **p as f32 == **y)
+        .count();
+    let accuracy = correct as f64 / data.test.rows() as f64;
+    match model.test_metrics.as_ref().unwrap() {
+        Metrics::Classification(m) => assert_eq!(m.accuracy, accuracy),
+        other => panic!("{other:?}"),
+    }
+
+    let journal = optuna_journal(&search, "iris", 1_700_000_000_000.0);
+    let lines: Vec<serde_json::Value> = journal
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["op_code"], 0);
+    let created = lines.iter().filter(|l| l["op_code"] == 4).count();
+    assert_eq!(created, search.trials().len());
+    assert!(lines.iter().any(|l| l["op_code"] == 7));
+    assert!(lines
+        .iter()
+        .filter(|l| l["op_code"] == 6)
+        .all(|l| l["datetime_complete"].is_string()));
+}
+
+#[test]
+fn save_and_resume_continue_the_search() {
+    let data = iris();
+    let c = config(
+        SamplerConfig::Random,
+        SchedulerConfig::Asha { slots: 3 },
+        90,
+    );
+    let mut search = Search::new(c, &data).unwrap();
+    let mut trainer = CpuTrainer::new(search.train_data());
+    for _ in 0..6 {
+        block_on(search.step(&mut trainer)).unwrap();
+    }
+    let state = block_on(search.save(&mut trainer)).unwrap();
+    let json = serde_json::to_string(&state).unwrap();
+    let before = search.epochs_used();
+    let mut resumed = Search::resume(serde_json::from_str(&json).unwrap());
+    let mut fresh = CpuTrainer::new(resumed.train_data());
+    assert_eq!(resumed.epochs_used(), before);
+    while !resumed.is_finished() {
+        block_on(resumed.step(&mut fresh)).unwrap();
+    }
+    block_on(resumed.finish::<CpuTrainer>(None)).unwrap();
+    assert!(resumed.epochs_used() > before);
+    assert!(resumed.epochs_used() <= 90);
+    assert!(resumed.leaderboard().is_some());
+}
