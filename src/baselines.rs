@@ -46,8 +46,9 @@ pub fn logistic_regression_accuracy(
     let name = "logistic regression";
     let train = dense(x, y.len(), cols)?;
     let test = dense(tx, ty.len(), cols)?;
-    let model = LogisticRegression::fit(&train, &y.to_vec(), LogisticRegressionParameters::default())
-        .map_err(|e| fail(name, e))?;
+    let model =
+        LogisticRegression::fit(&train, &y.to_vec(), LogisticRegressionParameters::default())
+            .map_err(|e| fail(name, e))?;
     let predicted: Vec<u32> = model.predict(&test).map_err(|e| fail(name, e))?;
     let correct = predicted.iter().zip(ty).filter(|(p, t)| p == t).count();
     Ok(correct as f64 / ty.len().max(1) as f64)

@@ -42,8 +42,8 @@ pub async fn self_check() -> Result<JsValue, JsValue> {
         }
         Err(e) => (None, Some(e.to_string()), None),
     };
-    let iris_accuracy =
-        crate::baselines::iris_logistic_regression(1).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let iris_accuracy = crate::baselines::iris_logistic_regression(1)
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
     to_js(&SelfCheck {
         adapter,
         cpu_reason,

@@ -10,7 +10,11 @@ use automl::rng::Rng;
 fn spec(hidden: &[(u32, Activation)], loss: Loss, dropout: f32, seed: u64) -> Spec {
     RawSpec {
         inputs: 5,
-        outputs: if loss == Loss::SoftmaxCrossEntropy { 3 } else { 1 },
+        outputs: if loss == Loss::SoftmaxCrossEntropy {
+            3
+        } else {
+            1
+        },
         loss,
         hidden: hidden
             .iter()
@@ -33,7 +37,9 @@ fn spec(hidden: &[(u32, Activation)], loss: Loss, dropout: f32, seed: u64) -> Sp
 
 fn batch(spec: &Spec, rows: usize, seed: u64) -> (Vec<f32>, Vec<f32>) {
     let mut rng = Rng::new(seed);
-    let x = (0..rows * spec.inputs as usize).map(|_| rng.normal() as f32).collect();
+    let x = (0..rows * spec.inputs as usize)
+        .map(|_| rng.normal() as f32)
+        .collect();
     let y = (0..rows)
         .map(|_| match spec.loss {
             Loss::SoftmaxCrossEntropy => rng.below(spec.outputs as usize) as f32,
@@ -49,7 +55,10 @@ fn check(spec: &Spec, step: u64) {
     // Non-zero biases so that bias gradients are exercised away from the initial point.
     let mut rng = Rng::new(99);
     for layer in &mut weights.layers {
-        layer.b.iter_mut().for_each(|b| *b = 0.1 * rng.normal() as f32);
+        layer
+            .b
+            .iter_mut()
+            .for_each(|b| *b = 0.1 * rng.normal() as f32);
     }
     let (x, y) = batch(spec, 6, 7);
     let (_, grads) = batch_gradients(spec, &weights, &x, &y, step, true);
@@ -59,14 +68,25 @@ fn check(spec: &Spec, step: u64) {
     let mut worst = 0.0f64;
     let mut checked = 0;
     for l in 0..weights.layers.len() {
-        for (is_bias, len) in [(false, weights.layers[l].w.len()), (true, weights.layers[l].b.len())] {
+        for (is_bias, len) in [
+            (false, weights.layers[l].w.len()),
+            (true, weights.layers[l].b.len()),
+        ] {
             for i in 0..len {
                 let mut plus = weights.clone();
                 let mut minus = weights.clone();
                 let (p, m, analytic) = if is_bias {
-                    (&mut plus.layers[l].b[i], &mut minus.layers[l].b[i], grads.layers[l].b[i])
+                    (
+                        &mut plus.layers[l].b[i],
+                        &mut minus.layers[l].b[i],
+                        grads.layers[l].b[i],
+                    )
                 } else {
-                    (&mut plus.layers[l].w[i], &mut minus.layers[l].w[i], grads.layers[l].w[i])
+                    (
+                        &mut plus.layers[l].w[i],
+                        &mut minus.layers[l].w[i],
+                        grads.layers[l].w[i],
+                    )
                 };
                 let base = *p;
                 *p = base + h;
@@ -126,6 +146,22 @@ fn with_fixed_dropout_masks() {
 #[test]
 fn relu_networks_away_from_kinks() {
     use Activation::*;
-    check(&spec(&[(6, Relu), (5, LeakyRelu)], Loss::SoftmaxCrossEntropy, 0.0, 21), 0);
-    check(&spec(&[(6, LeakyRelu), (5, Relu)], Loss::MeanSquaredError, 0.2, 22), 3);
+    check(
+        &spec(
+            &[(6, Relu), (5, LeakyRelu)],
+            Loss::SoftmaxCrossEntropy,
+            0.0,
+            21,
+        ),
+        0,
+    );
+    check(
+        &spec(
+            &[(6, LeakyRelu), (5, Relu)],
+            Loss::MeanSquaredError,
+            0.2,
+            22,
+        ),
+        3,
+    );
 }

@@ -12,17 +12,24 @@ use automl::rng::Rng;
 /// Rows labelled by a random linear teacher (classification) or a smooth function (regression).
 fn data(rows: usize, inputs: usize, classes: usize, seed: u64) -> TrainData {
     let mut rng = Rng::new(seed);
-    let teacher: Vec<f32> = (0..inputs * classes.max(1)).map(|_| rng.normal() as f32).collect();
+    let teacher: Vec<f32> = (0..inputs * classes.max(1))
+        .map(|_| rng.normal() as f32)
+        .collect();
     let mut make = |n: usize| {
         let x: Vec<f32> = (0..n * inputs).map(|_| rng.normal() as f32).collect();
         let y = x
             .chunks(inputs)
             .map(|row| {
                 let score = |c: usize| -> f32 {
-                    row.iter().enumerate().map(|(i, v)| v * teacher[i * classes.max(1) + c]).sum()
+                    row.iter()
+                        .enumerate()
+                        .map(|(i, v)| v * teacher[i * classes.max(1) + c])
+                        .sum()
                 };
                 if classes >= 2 {
-                    (0..classes).max_by(|&a, &b| score(a).total_cmp(&score(b))).unwrap() as f32
+                    (0..classes)
+                        .max_by(|&a, &b| score(a).total_cmp(&score(b)))
+                        .unwrap() as f32
                 } else {
                     (score(0)).sin() + 0.5 * row[0]
                 }
@@ -47,7 +54,11 @@ fn spec(d: &TrainData, hidden: &[(u32, Activation)], optimizer: Optimizer, seed:
     RawSpec {
         inputs: d.inputs as u32,
         outputs: d.outputs as u32,
-        loss: if d.classification { Loss::SoftmaxCrossEntropy } else { Loss::MeanSquaredError },
+        loss: if d.classification {
+            Loss::SoftmaxCrossEntropy
+        } else {
+            Loss::MeanSquaredError
+        },
         hidden: hidden
             .iter()
             .map(|&(width, activation)| LayerSpec { width, activation })
@@ -65,8 +76,16 @@ fn spec(d: &TrainData, hidden: &[(u32, Activation)], optimizer: Optimizer, seed:
     }
 }
 
-const ADAM: Optimizer = Optimizer::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-const ADAMW: Optimizer = Optimizer::AdamW { beta1: 0.9, beta2: 0.99, eps: 1e-7 };
+const ADAM: Optimizer = Optimizer::Adam {
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+};
+const ADAMW: Optimizer = Optimizer::AdamW {
+    beta1: 0.9,
+    beta2: 0.99,
+    eps: 1e-7,
+};
 const SGD: Optimizer = Optimizer::Sgd { momentum: 0.9 };
 
 /// A varied population: every optimizer, dropout, decay, warm-up and cosine schedule.
@@ -82,17 +101,25 @@ fn population(d: &TrainData) -> Vec<Spec> {
     c.weight_decay = 1e-3;
     c.batch_size = 7; // last batch partial
     c.dropout = 0.1;
-    [a, b, c].into_iter().map(|r| r.validate().unwrap()).collect()
+    [a, b, c]
+        .into_iter()
+        .map(|r| r.validate().unwrap())
+        .collect()
 }
 
 fn add_all(t: &mut CpuTrainer, specs: &[Spec]) -> Vec<CandidateId> {
-    specs.iter().map(|s| t.add(s.clone(), None).unwrap()).collect()
+    specs
+        .iter()
+        .map(|s| t.add(s.clone(), None).unwrap())
+        .collect()
 }
 
 #[test]
 fn learns_a_classification_and_a_regression_task() {
     let d = data(400, 6, 3, 1);
-    let s = spec(&d, &[(32, Activation::Relu)], ADAM, 4).validate().unwrap();
+    let s = spec(&d, &[(32, Activation::Relu)], ADAM, 4)
+        .validate()
+        .unwrap();
     let mut t = CpuTrainer::new(d.clone());
     let id = t.add(s, None).unwrap();
     let m = block_on(t.train(&[id], 15)).unwrap().remove(0);
@@ -102,7 +129,9 @@ fn learns_a_classification_and_a_regression_task() {
     assert!(m[14].valid_score > 0.85, "accuracy {}", m[14].valid_score);
 
     let r = data(400, 4, 1, 2);
-    let s = spec(&r, &[(32, Activation::Tanh)], ADAM, 5).validate().unwrap();
+    let s = spec(&r, &[(32, Activation::Tanh)], ADAM, 5)
+        .validate()
+        .unwrap();
     let mut t = CpuTrainer::new(r);
     let id = t.add(s, None).unwrap();
     let m = t.train_epochs(&[id], 15).unwrap().remove(0);
@@ -128,7 +157,10 @@ fn pause_and_resume_equals_one_run_bit_for_bit() {
     for (i, (id, pid)) in ids.iter().zip(&pids).enumerate() {
         let joined: Vec<_> = first[i].iter().chain(&second[i]).copied().collect();
         assert_eq!(full[i], joined, "candidate {i}");
-        assert_eq!(once.weights_ref(*id).unwrap(), paused.weights_ref(*pid).unwrap());
+        assert_eq!(
+            once.weights_ref(*id).unwrap(),
+            paused.weights_ref(*pid).unwrap()
+        );
         assert_eq!(paused.epochs_done(*pid).unwrap(), 7);
     }
 }
@@ -141,7 +173,10 @@ fn results_do_not_depend_on_threads_or_runs() {
         let mut t = CpuTrainer::new(d.clone()).with_threads(threads);
         let ids = add_all(&mut t, &specs);
         let m = t.train_epochs(&ids, 3).unwrap();
-        let w: Vec<_> = ids.iter().map(|id| t.weights_ref(*id).unwrap().clone()).collect();
+        let w: Vec<_> = ids
+            .iter()
+            .map(|id| t.weights_ref(*id).unwrap().clone())
+            .collect();
         (m, w)
     };
     let single = run(1);
@@ -174,7 +209,10 @@ fn a_diverging_candidate_stops_and_leaves_the_others_alone() {
         let solo = alone.train_epochs(&[id], 5).unwrap().remove(0);
         assert_eq!(solo, m[i], "candidate {i}");
         assert!(solo.iter().all(|e| !e.diverged));
-        assert_eq!(alone.weights_ref(id).unwrap(), together.weights_ref(ids[i]).unwrap());
+        assert_eq!(
+            alone.weights_ref(id).unwrap(),
+            together.weights_ref(ids[i]).unwrap()
+        );
     }
 }
 
@@ -217,13 +255,21 @@ fn input_errors_are_reported_not_panicked() {
     let d = data(50, 5, 3, 8);
     let s = population(&d).remove(0);
     let mut t = CpuTrainer::new(d.clone());
-    let wrong = spec(&data(10, 4, 3, 1), &[(4, Activation::Relu)], ADAM, 1).validate().unwrap();
+    let wrong = spec(&data(10, 4, 3, 1), &[(4, Activation::Relu)], ADAM, 1)
+        .validate()
+        .unwrap();
     assert!(matches!(t.add(wrong, None), Err(TrainError::Shape(_))));
     let ghost = CandidateId(77);
-    assert_eq!(t.train_epochs(&[ghost], 1), Err(TrainError::UnknownCandidate(ghost)));
+    assert_eq!(
+        t.train_epochs(&[ghost], 1),
+        Err(TrainError::UnknownCandidate(ghost))
+    );
     assert!(t.epochs_done(ghost).is_err());
     let id = t.add(s.clone(), None).unwrap();
-    assert!(matches!(t.predict_rows(id, &[1.0, 2.0]), Err(TrainError::Shape(_))));
+    assert!(matches!(
+        t.predict_rows(id, &[1.0, 2.0]),
+        Err(TrainError::Shape(_))
+    ));
     t.remove(id);
     assert!(t.weights_ref(id).is_err());
 

@@ -10,7 +10,11 @@ use automl::rng::Rng;
 fn spec(hidden: &[(u32, Activation)], loss: Loss, seed: u64) -> Spec {
     RawSpec {
         inputs: 6,
-        outputs: if loss == Loss::SoftmaxCrossEntropy { 4 } else { 1 },
+        outputs: if loss == Loss::SoftmaxCrossEntropy {
+            4
+        } else {
+            1
+        },
         loss,
         hidden: hidden
             .iter()
@@ -18,7 +22,11 @@ fn spec(hidden: &[(u32, Activation)], loss: Loss, seed: u64) -> Spec {
             .collect(),
         dropout: 0.1,
         weight_decay: 0.0,
-        optimizer: Optimizer::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+        optimizer: Optimizer::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        },
         learning_rate: 0.01,
         schedule: Schedule::Constant,
         warmup_epochs: 0,
@@ -42,7 +50,13 @@ fn trained(parent: &Spec) -> automl::model::Weights {
     let mut rng = Rng::new(8);
     let classes = parent.outputs as usize;
     let y: Vec<f32> = (0..200)
-        .map(|_| if classes > 1 { rng.below(classes) as f32 } else { rng.normal() as f32 })
+        .map(|_| {
+            if classes > 1 {
+                rng.below(classes) as f32
+            } else {
+                rng.normal() as f32
+            }
+        })
         .collect();
     let data = TrainData {
         inputs: 6,
@@ -65,8 +79,17 @@ fn assert_same_function(parent: &Spec, child: &Spec) {
     automl::model::check_weights(child, &cw).unwrap();
     let x = rows(64);
     let (a, b) = (predict(parent, &pw, &x), predict(child, &cw, &x));
-    let worst = a.iter().zip(&b).map(|(p, c)| (p - c).abs()).fold(0.0f32, f32::max);
-    assert!(worst < 1e-5, "{} -> {}: max difference {worst}", parent.summary(), child.summary());
+    let worst = a
+        .iter()
+        .zip(&b)
+        .map(|(p, c)| (p - c).abs())
+        .fold(0.0f32, f32::max);
+    assert!(
+        worst < 1e-5,
+        "{} -> {}: max difference {worst}",
+        parent.summary(),
+        child.summary()
+    );
 }
 
 #[test]
@@ -91,16 +114,30 @@ fn deepened_children_compute_the_parent_function() {
     use Activation::*;
     let parent = spec(&[(8, Relu), (5, Sigmoid)], Loss::SoftmaxCrossEntropy, 3);
     // After the relu layer, after the sigmoid layer, two in a row, and leaky relu.
-    assert_same_function(&parent, &spec(&[(8, Relu), (8, Relu), (5, Sigmoid)], parent.loss, 4));
-    assert_same_function(&parent, &spec(&[(8, Relu), (5, Sigmoid), (5, LeakyRelu)], parent.loss, 4));
     assert_same_function(
         &parent,
-        &spec(&[(8, Relu), (8, LeakyRelu), (8, Relu), (5, Sigmoid)], parent.loss, 4),
+        &spec(&[(8, Relu), (8, Relu), (5, Sigmoid)], parent.loss, 4),
+    );
+    assert_same_function(
+        &parent,
+        &spec(&[(8, Relu), (5, Sigmoid), (5, LeakyRelu)], parent.loss, 4),
+    );
+    assert_same_function(
+        &parent,
+        &spec(
+            &[(8, Relu), (8, LeakyRelu), (8, Relu), (5, Sigmoid)],
+            parent.loss,
+            4,
+        ),
     );
     // Widen and deepen at once.
     assert_same_function(
         &parent,
-        &spec(&[(12, Relu), (12, Relu), (7, Sigmoid), (7, Relu)], parent.loss, 4),
+        &spec(
+            &[(12, Relu), (12, Relu), (7, Sigmoid), (7, Relu)],
+            parent.loss,
+            4,
+        ),
     );
 }
 
@@ -109,7 +146,10 @@ fn matching_shapes_copy_and_the_child_trains() {
     use Activation::*;
     let parent = spec(&[(8, Tanh)], Loss::MeanSquaredError, 3);
     let pw = trained(&parent);
-    assert_eq!(inherit(&parent, &pw, &spec(&[(8, Tanh)], parent.loss, 9), 1).unwrap(), pw);
+    assert_eq!(
+        inherit(&parent, &pw, &spec(&[(8, Tanh)], parent.loss, 9), 1).unwrap(),
+        pw
+    );
     // A widened child has distinct replica weights (the split is not symmetric).
     let child = spec(&[(16, Tanh)], parent.loss, 9);
     let cw = inherit(&parent, &pw, &child, 1).unwrap();
@@ -129,10 +169,16 @@ fn refuses_what_cannot_be_preserved() {
     let try_child = |hidden: &[(u32, Activation)]| inherit(&parent, &pw, &spec(hidden, loss, 4), 1);
 
     let narrower = try_child(&[(4, Relu), (6, Tanh)]).unwrap_err();
-    assert!(matches!(narrower, GrowError::Narrower { child_layer: 0, .. }), "{narrower}");
+    assert!(
+        matches!(narrower, GrowError::Narrower { child_layer: 0, .. }),
+        "{narrower}"
+    );
     // Insertion after a tanh layer (negative outputs) is not an identity.
     let after_tanh = try_child(&[(8, Relu), (6, Tanh), (6, Relu)]).unwrap_err();
-    assert!(matches!(after_tanh, GrowError::NotExact { child_layer: 2, .. }), "{after_tanh}");
+    assert!(
+        matches!(after_tanh, GrowError::NotExact { child_layer: 2, .. }),
+        "{after_tanh}"
+    );
     // Inserted tanh is never an identity; nor is a width change.
     assert!(matches!(
         try_child(&[(8, Relu), (8, Tanh), (6, Tanh)]),
@@ -143,7 +189,10 @@ fn refuses_what_cannot_be_preserved() {
         Err(GrowError::NotExact { child_layer: 1, .. })
     ));
     // Dropping a layer or changing its activation.
-    assert!(matches!(try_child(&[(8, Relu)]), Err(GrowError::Unmatched { parent_layer: 1 })));
+    assert!(matches!(
+        try_child(&[(8, Relu)]),
+        Err(GrowError::Unmatched { parent_layer: 1 })
+    ));
     assert!(try_child(&[(8, Relu), (9, Sigmoid)]).is_err());
     // Equal shapes copy, even with another activation (documented: the function then changes).
     assert_eq!(try_child(&[(8, Relu), (6, Sigmoid)]).unwrap(), pw);

@@ -78,7 +78,9 @@ impl AdapterReport {
         let driver = if info.driver.is_empty() {
             info.driver_info.clone()
         } else {
-            format!("{} {}", info.driver, info.driver_info).trim().to_string()
+            format!("{} {}", info.driver, info.driver_info)
+                .trim()
+                .to_string()
         };
         AdapterReport {
             name: info.name.clone(),

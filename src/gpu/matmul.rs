@@ -84,7 +84,11 @@ impl Matmul {
                 usage,
             })
         };
-        let dims_buf = init("dims", bytemuck::cast_slice(&dims), wgpu::BufferUsages::UNIFORM);
+        let dims_buf = init(
+            "dims",
+            bytemuck::cast_slice(&dims),
+            wgpu::BufferUsages::UNIFORM,
+        );
         let a_buf = init("a", bytemuck::cast_slice(a), wgpu::BufferUsages::STORAGE);
         let b_buf = init("b", bytemuck::cast_slice(b), wgpu::BufferUsages::STORAGE);
         let out = d.create_buffer(&wgpu::BufferDescriptor {
@@ -186,7 +190,10 @@ pub async fn self_check(ctx: &GpuContext) -> Result<KernelCheck, GpuError> {
         .zip(&cpu)
         .map(|(g, c)| (g - c).abs())
         // NaN must propagate (a broken kernel must not pass), so no `f32::max` here.
-        .fold(0.0f32, |worst, d| if d.is_nan() || d > worst { d } else { worst });
+        .fold(
+            0.0f32,
+            |worst, d| if d.is_nan() || d > worst { d } else { worst },
+        );
     Ok(KernelCheck {
         shape: (m, k, n),
         max_abs_error,

@@ -55,10 +55,19 @@ impl Workspace {
             .iter()
             .map(|w| vec![0.0; w * capacity])
             .collect();
-        let pre = widths[1..].iter().map(|w| vec![0.0; w * capacity]).collect();
+        let pre = widths[1..]
+            .iter()
+            .map(|w| vec![0.0; w * capacity])
+            .collect();
         let mask = widths[1..layers]
             .iter()
-            .map(|w| if dropout { vec![0.0; w * capacity] } else { Vec::new() })
+            .map(|w| {
+                if dropout {
+                    vec![0.0; w * capacity]
+                } else {
+                    Vec::new()
+                }
+            })
             .collect();
         Workspace {
             widths,

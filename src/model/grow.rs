@@ -64,8 +64,15 @@ pub enum GrowError {
 impl fmt::Display for GrowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GrowError::Interface { what, parent, child } => {
-                write!(f, "cannot inherit weights: the parent has {parent} {what}, the child {child}")
+            GrowError::Interface {
+                what,
+                parent,
+                child,
+            } => {
+                write!(
+                    f,
+                    "cannot inherit weights: the parent has {parent} {what}, the child {child}"
+                )
             }
             GrowError::ParentWeights(m) => write!(f, "cannot inherit weights: parent weights: {m}"),
             GrowError::Narrower {
@@ -82,7 +89,10 @@ impl fmt::Display for GrowError {
                 "cannot inherit weights: parent hidden layer {parent_layer} has no counterpart in \
                  the child (same activation, at least as wide)"
             ),
-            GrowError::NotExact { child_layer, reason } => write!(
+            GrowError::NotExact {
+                child_layer,
+                reason,
+            } => write!(
                 f,
                 "cannot inherit weights: new child hidden layer {child_layer} cannot start as an \
                  identity: {reason}"
@@ -122,13 +132,23 @@ impl Replication {
         let raw: Vec<f32> = source
             .iter()
             .enumerate()
-            .map(|(u, _)| if u < parent && child == parent { 1.0 } else { 0.5 + rng.next_f32() })
+            .map(|(u, _)| {
+                if u < parent && child == parent {
+                    1.0
+                } else {
+                    0.5 + rng.next_f32()
+                }
+            })
             .collect();
         let mut total = vec![0.0f32; parent];
         for (&s, &r) in source.iter().zip(&raw) {
             total[s] += r;
         }
-        let share = source.iter().zip(&raw).map(|(&s, &r)| r / total[s]).collect();
+        let share = source
+            .iter()
+            .zip(&raw)
+            .map(|(&s, &r)| r / total[s])
+            .collect();
         Replication { source, share }
     }
 }
@@ -164,7 +184,10 @@ pub fn inherit(
     let mut reps = Vec::with_capacity(parent.hidden.len());
     for (j, src) in sources.iter().enumerate() {
         if let Source::Parent(k) = *src {
-            let (pw, cw) = (parent.hidden[k].width as usize, child.hidden[j].width as usize);
+            let (pw, cw) = (
+                parent.hidden[k].width as usize,
+                child.hidden[j].width as usize,
+            );
             reps.push(Replication::widen(pw, cw, &mut rng));
         }
     }
@@ -218,9 +241,7 @@ fn align(parent: &Spec, child: &Spec) -> Result<Vec<Source>, GrowError> {
     let mut k = 0;
     let mut prev_non_negative = false; // the network inputs may be negative
     for (j, layer) in child.hidden.iter().enumerate() {
-        let can_match = k < p
-            && layer.activation == parent.hidden[k].activation
-            && c - j >= p - k;
+        let can_match = k < p && layer.activation == parent.hidden[k].activation && c - j >= p - k;
         if can_match {
             let pw = parent.hidden[k].width;
             if layer.width < pw {

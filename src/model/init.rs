@@ -78,7 +78,10 @@ mod tests {
         assert_eq!(w, initial_weights(&spec));
         let first = &w.layers[0].w;
         let var = first.iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / first.len() as f64;
-        assert!((var - 2.0 / 64.0).abs() < 0.2 * 2.0 / 64.0, "variance {var}");
+        assert!(
+            (var - 2.0 / 64.0).abs() < 0.2 * 2.0 / 64.0,
+            "variance {var}"
+        );
         assert!(w.layers.iter().all(|l| l.b.iter().all(|b| *b == 0.0)));
         let other = Spec::default_for(64, 10, Loss::SoftmaxCrossEntropy, 10).unwrap();
         assert_ne!(w, initial_weights(&other));

@@ -99,8 +99,15 @@ mod tests {
     fn cross_entropy_and_gradient() {
         let logits = [1.0, 2.0, 3.0];
         let mut g = [0.0; 3];
-        let (obj, metric) =
-            evaluate(Loss::SoftmaxCrossEntropy, &logits, &[2.0], 1, 3, Some(&mut g), 1);
+        let (obj, metric) = evaluate(
+            Loss::SoftmaxCrossEntropy,
+            &logits,
+            &[2.0],
+            1,
+            3,
+            Some(&mut g),
+            1,
+        );
         let lse = (1f64.exp() + 2f64.exp() + 3f64.exp()).ln();
         assert!((obj - (lse - 3.0)).abs() < 1e-6);
         assert_eq!(obj, metric);
@@ -111,8 +118,15 @@ mod tests {
     #[test]
     fn squared_error_objective_is_half_the_metric() {
         let mut g = [0.0; 2];
-        let (obj, metric) =
-            evaluate(Loss::MeanSquaredError, &[3.0, 0.0], &[1.0, 1.0], 2, 1, Some(&mut g), 2);
+        let (obj, metric) = evaluate(
+            Loss::MeanSquaredError,
+            &[3.0, 0.0],
+            &[1.0, 1.0],
+            2,
+            1,
+            Some(&mut g),
+            2,
+        );
         assert!((obj - 0.5 * (4.0 + 1.0)).abs() < 1e-9);
         assert!((metric - 5.0).abs() < 1e-9);
         assert_eq!(g, [1.0, -0.5]);

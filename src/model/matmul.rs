@@ -117,7 +117,14 @@ mod tests {
     #[test]
     fn matches_naive_bit_for_bit_on_ragged_shapes() {
         let mut rng = Rng::new(3);
-        for &(m, k, n) in &[(1, 1, 1), (4, 3, 8), (5, 7, 9), (13, 17, 31), (64, 64, 10), (3, 5, 16)] {
+        for &(m, k, n) in &[
+            (1, 1, 1),
+            (4, 3, 8),
+            (5, 7, 9),
+            (13, 17, 31),
+            (64, 64, 10),
+            (3, 5, 16),
+        ] {
             let a: Vec<f32> = (0..m * k).map(|_| rng.normal() as f32).collect();
             let b: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32).collect();
             let c0: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect();

@@ -21,7 +21,5 @@ pub use evaluate::evaluate;
 pub use forward::predict;
 pub use grow::{inherit, GrowError};
 pub use init::{check_weights, initial_weights};
-pub use spec::{
-    Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError,
-};
+pub use spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError};
 pub use trainer::{EpochMetrics, LayerWeights, TrainData, Weights};

@@ -30,7 +30,12 @@ impl OptimState {
         let wd = spec.weight_decay;
         match spec.optimizer {
             Optimizer::Sgd { momentum } => {
-                for ((w, g), m) in weights.layers.iter_mut().zip(&grads.layers).zip(&mut self.m.layers) {
+                for ((w, g), m) in weights
+                    .layers
+                    .iter_mut()
+                    .zip(&grads.layers)
+                    .zip(&mut self.m.layers)
+                {
                     sgd(&mut w.w, &g.w, &mut m.w, lr, momentum, wd);
                     sgd(&mut w.b, &g.b, &mut m.b, lr, momentum, 0.0);
                 }
@@ -80,7 +85,15 @@ struct AdamConsts {
 }
 
 /// Adam with L2 term `l2` added to the gradient and decoupled decay `decay` applied first.
-fn adam(w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], c: &AdamConsts, l2: f32, decay: f32) {
+fn adam(
+    w: &mut [f32],
+    g: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+    c: &AdamConsts,
+    l2: f32,
+    decay: f32,
+) {
     for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m).zip(v) {
         let g = g + l2 * *w;
         *m = c.beta1 * *m + (1.0 - c.beta1) * g;
@@ -97,12 +110,20 @@ mod tests {
     use crate::model::trainer::LayerWeights;
 
     fn one_param(opt: Optimizer, wd: f32) -> (Spec, Weights) {
-        let mut raw = Spec::default_for(1, 1, Loss::MeanSquaredError, 0).unwrap().raw().clone();
+        let mut raw = Spec::default_for(1, 1, Loss::MeanSquaredError, 0)
+            .unwrap()
+            .raw()
+            .clone();
         raw.optimizer = opt;
         raw.weight_decay = wd;
         let spec = raw.validate().unwrap();
         let w = Weights {
-            layers: vec![LayerWeights { inputs: 1, outputs: 1, w: vec![2.0], b: vec![1.0] }],
+            layers: vec![LayerWeights {
+                inputs: 1,
+                outputs: 1,
+                w: vec![2.0],
+                b: vec![1.0],
+            }],
         };
         (spec, w)
     }
@@ -111,7 +132,12 @@ mod tests {
     fn sgd_momentum_by_hand() {
         let (spec, mut w) = one_param(Optimizer::Sgd { momentum: 0.5 }, 0.1);
         let g = Weights {
-            layers: vec![LayerWeights { inputs: 1, outputs: 1, w: vec![1.0], b: vec![1.0] }],
+            layers: vec![LayerWeights {
+                inputs: 1,
+                outputs: 1,
+                w: vec![1.0],
+                b: vec![1.0],
+            }],
         };
         let mut st = OptimState::new(&spec, &w);
         st.step(&spec, 0.1, 1, &mut w, &g);
@@ -125,10 +151,19 @@ mod tests {
 
     #[test]
     fn adam_and_adamw_first_step_by_hand() {
-        let adam_opt = Optimizer::Adam { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        let adam_opt = Optimizer::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        };
         let (spec, mut w) = one_param(adam_opt, 0.0);
         let g = Weights {
-            layers: vec![LayerWeights { inputs: 1, outputs: 1, w: vec![0.3], b: vec![-0.2] }],
+            layers: vec![LayerWeights {
+                inputs: 1,
+                outputs: 1,
+                w: vec![0.3],
+                b: vec![-0.2],
+            }],
         };
         let mut st = OptimState::new(&spec, &w);
         st.step(&spec, 0.01, 1, &mut w, &g);
@@ -136,7 +171,11 @@ mod tests {
         assert!((w.layers[0].w[0] - 1.99).abs() < 1e-6);
         assert!((w.layers[0].b[0] - 1.01).abs() < 1e-6);
 
-        let adamw = Optimizer::AdamW { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+        let adamw = Optimizer::AdamW {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        };
         let (spec, mut w) = one_param(adamw, 0.5);
         let mut st = OptimState::new(&spec, &w);
         st.step(&spec, 0.01, 1, &mut w, &g);

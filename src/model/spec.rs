@@ -232,7 +232,10 @@ impl RawSpec {
     pub fn validate(self) -> Result<Spec, SpecError> {
         use limits::*;
         if self.inputs == 0 || self.inputs > MAX_INPUTS {
-            return Err(err("inputs", format!("{} is outside [1, {MAX_INPUTS}]", self.inputs)));
+            return Err(err(
+                "inputs",
+                format!("{} is outside [1, {MAX_INPUTS}]", self.inputs),
+            ));
         }
         if self.outputs == 0 || self.outputs > MAX_OUTPUTS {
             return Err(err(
@@ -270,7 +273,9 @@ impl RawSpec {
         finite_in("weight_decay", self.weight_decay, 0.0, 1.0, true)?;
         finite_in("learning_rate", self.learning_rate, 1e-7, 10.0, true)?;
         match self.optimizer {
-            Optimizer::Sgd { momentum } => finite_in("optimizer.momentum", momentum, 0.0, 1.0, false)?,
+            Optimizer::Sgd { momentum } => {
+                finite_in("optimizer.momentum", momentum, 0.0, 1.0, false)?
+            }
             Optimizer::Adam { beta1, beta2, eps } | Optimizer::AdamW { beta1, beta2, eps } => {
                 finite_in("optimizer.beta1", beta1, 0.0, 1.0, false)?;
                 finite_in("optimizer.beta2", beta2, 0.0, 1.0, false)?;
@@ -362,7 +367,12 @@ impl Spec {
     }
 
     /// A reasonable default candidate for a task (used by the vertical slice and tests).
-    pub fn default_for(inputs: u32, outputs: u32, loss: Loss, seed: u64) -> Result<Spec, SpecError> {
+    pub fn default_for(
+        inputs: u32,
+        outputs: u32,
+        loss: Loss,
+        seed: u64,
+    ) -> Result<Spec, SpecError> {
         RawSpec {
             inputs,
             outputs,
@@ -406,7 +416,10 @@ mod tests {
         let s = raw().validate().unwrap();
         assert_eq!(s.widths(), vec![4, 32, 3]);
         assert_eq!(s.parameter_count(), 4 * 32 + 32 + 32 * 3 + 3);
-        assert_eq!(s.flops_per_epoch(10), 6.0 * (4.0 * 32.0 + 32.0 * 3.0) * 10.0);
+        assert_eq!(
+            s.flops_per_epoch(10),
+            6.0 * (4.0 * 32.0 + 32.0 * 3.0) * 10.0
+        );
     }
 
     #[test]

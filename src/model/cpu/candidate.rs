@@ -77,7 +77,13 @@ impl Candidate {
                 s.y[r] = data.train_y[idx];
             }
             let step = self.steps_done;
-            forward_batch(spec, &self.weights, &mut s.ws, rows, Dropout::at(spec, step));
+            forward_batch(
+                spec,
+                &self.weights,
+                &mut s.ws,
+                rows,
+                Dropout::at(spec, step),
+            );
             let (_, metric) = loss::evaluate(
                 spec.loss,
                 s.ws.output(rows),

@@ -134,7 +134,11 @@ impl Trainer for CpuTrainer {
             return Err(TrainError::Shape(format!(
                 "the spec's loss ({:?}) does not suit a {} task",
                 spec.loss,
-                if self.data.classification { "classification" } else { "regression" }
+                if self.data.classification {
+                    "classification"
+                } else {
+                    "regression"
+                }
             )));
         }
         let weights = match init {
@@ -190,12 +194,18 @@ fn default_threads() -> usize {
 /// Checks that the data's parts agree in length and its targets are usable.
 fn check_data(d: &TrainData) -> Result<(), String> {
     if d.inputs == 0 || d.outputs == 0 {
-        return Err(format!("the data has {} inputs and {} outputs", d.inputs, d.outputs));
+        return Err(format!(
+            "the data has {} inputs and {} outputs",
+            d.inputs, d.outputs
+        ));
     }
     if d.train_rows() == 0 {
         return Err("the data has no training rows".into());
     }
-    for (part, x, y) in [("training", &d.train_x, &d.train_y), ("validation", &d.valid_x, &d.valid_y)] {
+    for (part, x, y) in [
+        ("training", &d.train_x, &d.train_y),
+        ("validation", &d.valid_x, &d.valid_y),
+    ] {
         if x.len() != y.len() * d.inputs {
             return Err(format!(
                 "{part} features hold {} values, expected {} rows × {} features",
@@ -204,7 +214,10 @@ fn check_data(d: &TrainData) -> Result<(), String> {
                 d.inputs
             ));
         }
-        if let Some(row) = x.chunks(d.inputs).position(|r| r.iter().any(|v| !v.is_finite())) {
+        if let Some(row) = x
+            .chunks(d.inputs)
+            .position(|r| r.iter().any(|v| !v.is_finite()))
+        {
             return Err(format!("{part} row {row} has a non-finite feature"));
         }
         for (row, &t) in y.iter().enumerate() {
