@@ -62,7 +62,8 @@ fn check(spec: &Spec, step: u64) {
     }
     let (x, y) = batch(spec, 6, 7);
     let (_, grads) = batch_gradients(spec, &weights, &x, &y, step, true);
-    let h = 1e-2f32;
+    // Small enough to rarely cross a relu kink, large enough for f32 round-off (~1e-4 here).
+    let h = 1e-3f32;
     let objective = |w: &Weights| batch_gradients(spec, w, &x, &y, step, true).0;
     let mut worst = 0.0f64;
     let mut checked = 0;
@@ -92,11 +93,11 @@ fn check(spec: &Spec, step: u64) {
                 *m = base - h;
                 let step_size = (*p - *m) as f64; // the representable step
                 let numeric = (objective(&plus) - objective(&minus)) / step_size;
-                let err = (numeric - analytic as f64).abs() / (1e-3 + analytic.abs() as f64);
+                let err = (numeric - analytic as f64).abs() / (3e-3 + analytic.abs() as f64);
                 worst = worst.max(err);
                 checked += 1;
                 assert!(
-                    err < 2e-2,
+                    err < 5e-2,
                     "{} layer {l} {} {i}: numeric {numeric} analytic {analytic}",
                     spec.summary(),
                     if is_bias { "bias" } else { "weight" }

@@ -233,6 +233,10 @@ pub fn inherit(
 /// Matches each child hidden layer to a parent layer or marks it inserted (greedy, in order).
 fn align(parent: &Spec, child: &Spec) -> Result<Vec<Source>, GrowError> {
     let (p, c) = (parent.hidden.len(), child.hidden.len());
+    if c < p {
+        // Layers cannot be removed: the first parent layer past the child's depth is lost.
+        return Err(GrowError::Unmatched { parent_layer: c });
+    }
     let mut sources = Vec::with_capacity(c);
     let mut k = 0;
     let mut prev_non_negative = false; // the network inputs may be negative

@@ -35,6 +35,7 @@ impl Candidate {
     }
 
     /// Relative cost of one epoch, for scheduling work across threads.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn cost(&self, rows: usize) -> f64 {
         self.spec.flops_per_epoch(rows)
     }

@@ -52,7 +52,8 @@ impl CpuTrainer {
         &self.data
     }
 
-    /// Synchronous form of [`Trainer::train`].
+    /// Synchronous form of [`Trainer::train`]. A repeated id is trained once and its metrics are
+    /// returned at each of its positions.
     pub fn train_epochs(
         &mut self,
         ids: &[CandidateId],
