@@ -13,11 +13,21 @@ fn load(name: &str) -> Result<(Table, Profile), DataError> {
 }
 
 fn load_with(name: &str, roles: RoleOptions) -> Result<(Table, Profile), DataError> {
-    load_csv(&read(name), name, &LoadOptions { roles, ..Default::default() })
+    load_csv(
+        &read(name),
+        name,
+        &LoadOptions {
+            roles,
+            ..Default::default()
+        },
+    )
 }
 
 fn col<'a>(p: &'a Profile, name: &str) -> &'a automl::data::ColumnProfile {
-    p.columns.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no column {name}"))
+    p.columns
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
 }
 
 #[test]
@@ -29,18 +39,26 @@ fn semicolon_with_decimal_comma() {
     let h = col(&p, "height");
     assert_eq!(h.kind, ColumnKind::Numeric);
     let s = h.numeric.unwrap();
-    assert!((s.min - 1.55).abs() < 1e-6 && (s.max - 1.91).abs() < 1e-6, "{s:?}");
+    assert!(
+        (s.min - 1.55).abs() < 1e-6 && (s.max - 1.91).abs() < 1e-6,
+        "{s:?}"
+    );
     assert_eq!(col(&p, "weight").missing, 1);
     assert_eq!(col(&p, "city").kind, ColumnKind::Categorical);
     assert_eq!(p.task, TaskKind::Classification);
-    assert_eq!(p.classes.iter().map(|c| c.count).collect::<Vec<_>>(), vec![3, 3]);
+    assert_eq!(
+        p.classes.iter().map(|c| c.count).collect::<Vec<_>>(),
+        vec![3, 3]
+    );
 }
 
 #[test]
 fn quoted_fields_with_delimiters_newlines_and_quotes() {
     let (t, p) = load("quoted_newlines.csv").unwrap();
     assert_eq!(t.rows, 6);
-    let automl::data::ColumnValues::Levels { levels, .. } = &t.columns[1].values else { panic!() };
+    let automl::data::ColumnValues::Levels { levels, .. } = &t.columns[1].values else {
+        panic!()
+    };
     assert!(levels.contains(&"two\nlines".to_string()));
     assert!(levels.contains(&"has, a comma".to_string()));
     assert!(levels.contains(&"say \"hi\"".to_string()));
@@ -56,7 +74,9 @@ fn bom_crlf_and_trailing_empty_lines() {
     assert_eq!(t.column_names(), vec!["a", "b", "target"]);
     assert_eq!(t.rows, 4);
     assert_eq!(p.classes.len(), 2);
-    let automl::data::ColumnValues::Levels { levels, .. } = &t.columns[2].values else { panic!() };
+    let automl::data::ColumnValues::Levels { levels, .. } = &t.columns[2].values else {
+        panic!()
+    };
     assert_eq!(levels, &vec!["x".to_string(), "y".to_string()]);
 }
 
@@ -76,15 +96,26 @@ fn dates_become_a_date_column_and_four_features() {
     let (t, p) = load("dates.csv").unwrap();
     let d = col(&p, "date");
     assert_eq!(d.kind, ColumnKind::DateTime);
-    assert_eq!(d.date_range, Some(("2023-12-31".into(), "2024-11-11".into())));
+    assert_eq!(
+        d.date_range,
+        Some(("2023-12-31".into(), "2024-11-11".into()))
+    );
     assert!(d.used_as_feature);
-    let prepared = automl::data::prepare(&t, &automl::data::PrepareOptions {
-        fractions: automl::data::Fractions { valid: 0.2, test: 0.0 },
-        ..Default::default()
-    })
+    let prepared = automl::data::prepare(
+        &t,
+        &automl::data::PrepareOptions {
+            fractions: automl::data::Fractions {
+                valid: 0.2,
+                test: 0.0,
+            },
+            ..Default::default()
+        },
+    )
     .unwrap();
     assert!(prepared.feature_names.contains(&"date_weekday".to_string()));
-    assert!(prepared.feature_names.contains(&"date_day_of_year".to_string()));
+    assert!(prepared
+        .feature_names
+        .contains(&"date_day_of_year".to_string()));
 }
 
 #[test]
@@ -112,23 +143,40 @@ fn constant_column_is_excluded_and_regression_inferred() {
 #[test]
 fn single_class_target_is_an_error() {
     let e = load("single_class.csv").unwrap_err();
-    assert!(matches!(&e, DataError::TargetConstant { column, value } if column == "label" && value == "spam"), "{e}");
+    assert!(
+        matches!(&e, DataError::TargetConstant { column, value } if column == "label" && value == "spam"),
+        "{e}"
+    );
     assert!(e.to_string().contains("label"));
 }
 
 #[test]
 fn ragged_line_is_reported_with_row_and_line() {
     let e = load("ragged.csv").unwrap_err();
-    assert_eq!(e, DataError::Ragged { row: 3, line: 4, found: 2, expected: 3 });
+    assert_eq!(
+        e,
+        DataError::Ragged {
+            row: 3,
+            line: 4,
+            found: 2,
+            expected: 3
+        }
+    );
     assert!(e.to_string().contains("row 3 (line 4)"));
 }
 
 #[test]
 fn binary_empty_header_only_and_one_column_fail_clearly() {
-    assert!(matches!(load("binary.png").unwrap_err(), DataError::NotText { .. }));
+    assert!(matches!(
+        load("binary.png").unwrap_err(),
+        DataError::NotText { .. }
+    ));
     assert_eq!(load("empty.csv").unwrap_err(), DataError::Empty);
     assert_eq!(load("header_only.csv").unwrap_err(), DataError::NoRows);
-    assert!(matches!(load("one_column.csv").unwrap_err(), DataError::OnlyOneColumn { .. }));
+    assert!(matches!(
+        load("one_column.csv").unwrap_err(),
+        DataError::OnlyOneColumn { .. }
+    ));
 }
 
 #[test]
@@ -158,21 +206,78 @@ fn missing_targets_are_dropped_and_single_row_classes_reported() {
 
 #[test]
 fn target_and_task_can_be_chosen() {
-    let e = load_with("regression.csv", RoleOptions { target: Some("nope".into()), ..Default::default() }).unwrap_err();
+    let e = load_with(
+        "regression.csv",
+        RoleOptions {
+            target: Some("nope".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(matches!(e, DataError::UnknownTarget { .. }));
     let (_, p) = load("regression.csv").unwrap();
     assert_eq!(p.task, TaskKind::Regression);
-    let (_, p) = load_with("regression.csv", RoleOptions { target: Some("x".into()), ..Default::default() }).unwrap();
-    assert_eq!(p.task, TaskKind::Classification, "6 whole numbers read as classes");
-    let (_, p) = load_with("regression.csv", RoleOptions { target: Some("x".into()), task: Some(TaskKind::Regression), ..Default::default() }).unwrap();
+    let (_, p) = load_with(
+        "regression.csv",
+        RoleOptions {
+            target: Some("x".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        p.task,
+        TaskKind::Classification,
+        "6 whole numbers read as classes"
+    );
+    let (_, p) = load_with(
+        "regression.csv",
+        RoleOptions {
+            target: Some("x".into()),
+            task: Some(TaskKind::Regression),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(p.task, TaskKind::Regression);
-    let e = load_with("semicolon_decimal_comma.csv", RoleOptions { task: Some(TaskKind::Regression), ..Default::default() }).unwrap_err();
+    let e = load_with(
+        "semicolon_decimal_comma.csv",
+        RoleOptions {
+            task: Some(TaskKind::Regression),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(matches!(e, DataError::TargetNotNumeric { .. }));
-    let e = load_with("id_column.csv", RoleOptions { target: Some("code".into()), ..Default::default() }).unwrap_err();
+    let e = load_with(
+        "id_column.csv",
+        RoleOptions {
+            target: Some("code".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(matches!(e, DataError::TargetUnusable { .. }), "{e}");
-    let (_, p) = load_with("id_column.csv", RoleOptions { excluded: vec!["visits".into()], ..Default::default() }).unwrap();
-    assert_eq!(col(&p, "visits").excluded_reason.as_deref(), Some("excluded by you"));
-    let e = load_with("id_column.csv", RoleOptions { excluded: vec!["visits".into(), "spend".into()], ..Default::default() }).unwrap_err();
+    let (_, p) = load_with(
+        "id_column.csv",
+        RoleOptions {
+            excluded: vec!["visits".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        col(&p, "visits").excluded_reason.as_deref(),
+        Some("excluded by you")
+    );
+    let e = load_with(
+        "id_column.csv",
+        RoleOptions {
+            excluded: vec!["visits".into(), "spend".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(matches!(e, DataError::NoUsableFeatures { .. }), "{e}");
 }
 
@@ -190,7 +295,9 @@ fn windows_1252_is_decoded() {
     let (t, p) = load("latin1.csv").unwrap();
     assert_eq!(p.format.as_ref().unwrap().encoding, "windows-1252");
     assert_eq!(t.columns[1].name, "ville");
-    let automl::data::ColumnValues::Levels { levels, .. } = &t.columns[1].values else { panic!() };
+    let automl::data::ColumnValues::Levels { levels, .. } = &t.columns[1].values else {
+        panic!()
+    };
     assert!(levels.contains(&"Orléans".to_string()));
 }
 
@@ -199,16 +306,28 @@ fn limits_are_enforced_with_clear_errors() {
     let bytes = read("customers.csv");
     let mut o = LoadOptions::default();
     o.csv.limits.max_bytes = 1000;
-    assert!(matches!(load_csv(&bytes, "c", &o).unwrap_err(), DataError::TooLarge { .. }));
+    assert!(matches!(
+        load_csv(&bytes, "c", &o).unwrap_err(),
+        DataError::TooLarge { .. }
+    ));
     let mut o = LoadOptions::default();
     o.csv.limits.max_rows = 100;
-    assert_eq!(load_csv(&bytes, "c", &o).unwrap_err(), DataError::TooManyRows { limit: 100 });
+    assert_eq!(
+        load_csv(&bytes, "c", &o).unwrap_err(),
+        DataError::TooManyRows { limit: 100 }
+    );
     let mut o = LoadOptions::default();
     o.csv.limits.max_columns = 5;
-    assert!(matches!(load_csv(&bytes, "c", &o).unwrap_err(), DataError::TooManyColumns { columns: 10, .. }));
+    assert!(matches!(
+        load_csv(&bytes, "c", &o).unwrap_err(),
+        DataError::TooManyColumns { columns: 10, .. }
+    ));
     let mut o = LoadOptions::default();
     o.csv.limits.max_cells = 1000;
-    assert!(matches!(load_csv(&bytes, "c", &o).unwrap_err(), DataError::TooManyCells { row: 101, .. }));
+    assert!(matches!(
+        load_csv(&bytes, "c", &o).unwrap_err(),
+        DataError::TooManyCells { row: 101, .. }
+    ));
 }
 
 #[test]

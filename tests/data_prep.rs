@@ -6,28 +6,60 @@ use automl::data::{
 };
 
 fn customers() -> (Vec<u8>, Table) {
-    let bytes = std::fs::read(format!("{}/tests/data/customers.csv", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let bytes = std::fs::read(format!(
+        "{}/tests/data/customers.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     let (t, _) = load_csv(&bytes, "customers.csv", &LoadOptions::default()).unwrap();
     (bytes, t)
 }
 
 #[test]
 fn stratified_split_keeps_class_proportions_and_is_deterministic() {
-    let labels: Vec<u32> = (0..1000).map(|i| if i % 10 < 7 { 0 } else if i % 10 < 9 { 1 } else { 2 }).collect();
-    let f = Fractions { valid: 0.2, test: 0.1 };
+    let labels: Vec<u32> = (0..1000)
+        .map(|i| {
+            if i % 10 < 7 {
+                0
+            } else if i % 10 < 9 {
+                1
+            } else {
+                2
+            }
+        })
+        .collect();
+    let f = Fractions {
+        valid: 0.2,
+        test: 0.1,
+    };
     let s = split::stratified_split(Some(&labels), 1000, f, 42).unwrap();
-    assert_eq!((s.train.len(), s.valid.len(), s.test.len()), (700, 200, 100));
+    assert_eq!(
+        (s.train.len(), s.valid.len(), s.test.len()),
+        (700, 200, 100)
+    );
     for (part, n) in [(&s.train, 700.0), (&s.valid, 200.0), (&s.test, 100.0)] {
         for (class, share) in [(0u32, 0.7), (1, 0.2), (2, 0.1)] {
             let c = part.iter().filter(|&&i| labels[i] == class).count() as f64;
             assert!((c / n - share).abs() < 0.011, "class {class}: {c} of {n}");
         }
     }
-    let mut all: Vec<usize> = s.train.iter().chain(&s.valid).chain(&s.test).copied().collect();
+    let mut all: Vec<usize> = s
+        .train
+        .iter()
+        .chain(&s.valid)
+        .chain(&s.test)
+        .copied()
+        .collect();
     all.sort_unstable();
     assert_eq!(all, (0..1000).collect::<Vec<_>>());
-    assert_eq!(s, split::stratified_split(Some(&labels), 1000, f, 42).unwrap());
-    assert_ne!(s, split::stratified_split(Some(&labels), 1000, f, 43).unwrap());
+    assert_eq!(
+        s,
+        split::stratified_split(Some(&labels), 1000, f, 42).unwrap()
+    );
+    assert_ne!(
+        s,
+        split::stratified_split(Some(&labels), 1000, f, 43).unwrap()
+    );
     // Pinned: the same seed gives the same split on every platform.
     assert_eq!(&s.test[..3], &PINNED_TEST_HEAD);
 }
@@ -36,8 +68,26 @@ const PINNED_TEST_HEAD: [usize; 3] = [529, 727, 244];
 
 #[test]
 fn invalid_fractions_and_tiny_data_fail() {
-    assert!(split::stratified_split(None, 100, Fractions { valid: 0.0, test: 0.2 }, 1).is_err());
-    assert!(split::stratified_split(None, 100, Fractions { valid: 0.5, test: 0.5 }, 1).is_err());
+    assert!(split::stratified_split(
+        None,
+        100,
+        Fractions {
+            valid: 0.0,
+            test: 0.2
+        },
+        1
+    )
+    .is_err());
+    assert!(split::stratified_split(
+        None,
+        100,
+        Fractions {
+            valid: 0.5,
+            test: 0.5
+        },
+        1
+    )
+    .is_err());
     assert!(split::stratified_split(None, 2, Fractions::default(), 1).is_err());
     let s = split::stratified_split(None, 3, Fractions::default(), 1).unwrap();
     assert_eq!((s.train.len(), s.valid.len(), s.test.len()), (1, 1, 1));
@@ -85,7 +135,11 @@ fn test_rows_do_not_influence_the_preparation() {
         match &mut c.values {
             automl::data::ColumnValues::Numbers(v) => {
                 for &r in &a.rows.test {
-                    v[r] = if r % 3 == 0 { f32::NAN } else { v[r] * 1e6 + 12345.0 };
+                    v[r] = if r % 3 == 0 {
+                        f32::NAN
+                    } else {
+                        v[r] * 1e6 + 12345.0
+                    };
                 }
             }
             automl::data::ColumnValues::Days(v) => {
@@ -119,9 +173,23 @@ fn test_rows_do_not_influence_the_preparation() {
 fn customers_prepare_encodes_everything_and_is_learnable() {
     let (_, table) = customers();
     let p = prepare(&table, &PrepareOptions::default()).unwrap();
-    assert_eq!(p.task, Task::Classification { classes: vec!["false".into(), "true".into()] });
+    assert_eq!(
+        p.task,
+        Task::Classification {
+            classes: vec!["false".into(), "true".into()]
+        }
+    );
     let names = &p.feature_names;
-    for n in ["age", "age_missing", "plan=basic", "region=north", "region_missing", "signup_date_year", "newsletter", "monthly_spend_missing"] {
+    for n in [
+        "age",
+        "age_missing",
+        "plan=basic",
+        "region=north",
+        "region_missing",
+        "signup_date_year",
+        "newsletter",
+        "monthly_spend_missing",
+    ] {
         assert!(names.contains(&n.to_string()), "{n} not in {names:?}");
     }
     assert!(!names.iter().any(|n| n.starts_with("customer_id")));
@@ -134,11 +202,16 @@ fn customers_prepare_encodes_everything_and_is_learnable() {
     let col: Vec<f64> = p.train.x.chunks(p.inputs()).map(|r| r[j] as f64).collect();
     let mean = col.iter().sum::<f64>() / col.len() as f64;
     let var = col.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / col.len() as f64;
-    assert!(mean.abs() < 1e-4 && (var - 1.0).abs() < 1e-3, "{mean} {var}");
+    assert!(
+        mean.abs() < 1e-4 && (var - 1.0).abs() < 1e-3,
+        "{mean} {var}"
+    );
     // Learnable: logistic regression beats always-"no" (about 72 %).
     let y: Vec<u32> = p.train.y.iter().map(|&v| v as u32).collect();
     let ty: Vec<u32> = p.test.y.iter().map(|&v| v as u32).collect();
-    let acc = automl::baselines::logistic_regression_accuracy(&p.train.x, &y, &p.test.x, &ty, p.inputs()).unwrap();
+    let acc =
+        automl::baselines::logistic_regression_accuracy(&p.train.x, &y, &p.test.x, &ty, p.inputs())
+            .unwrap();
     assert!(acc > 0.8, "accuracy {acc}");
 }
 
@@ -147,32 +220,60 @@ fn new_csv_rows_are_encoded_exactly_like_training_rows() {
     let (bytes, table) = customers();
     let p = prepare(&table, &PrepareOptions::default()).unwrap();
     // Same file: the test rows' features from the CSV path match the prepared test part.
-    let (x, rows) = p.preparation.transform_csv(&bytes, &CsvOptions::default()).unwrap();
+    let (x, rows) = p
+        .preparation
+        .transform_csv(&bytes, &CsvOptions::default())
+        .unwrap();
     assert_eq!(rows, 300);
     let w = p.inputs();
     for (k, &r) in p.rows.test.iter().enumerate() {
-        assert_eq!(&x[r * w..(r + 1) * w], &p.test.x[k * w..(k + 1) * w], "row {r}");
+        assert_eq!(
+            &x[r * w..(r + 1) * w],
+            &p.test.x[k * w..(k + 1) * w],
+            "row {r}"
+        );
     }
     // Reordered columns, no target, an unknown category, missing and unparseable values.
     let new = b"tenure_months;plan;age;signup_date;region;monthly_spend;support_calls;newsletter\n\
                 12;platinum;NA;2023-05-01;north;12,5;3;yes\n\
                 80;basic;abc;;;;0;no\n";
-    let (x, rows) = p.preparation.transform_csv(new, &CsvOptions::default()).unwrap();
+    let (x, rows) = p
+        .preparation
+        .transform_csv(new, &CsvOptions::default())
+        .unwrap();
     assert_eq!((rows, x.len()), (2, 2 * w));
     assert!(x.iter().all(|v| v.is_finite()));
-    let f = |name: &str, row: usize| x[row * w + p.feature_names.iter().position(|n| n == name).unwrap()];
+    let f = |name: &str, row: usize| {
+        x[row * w + p.feature_names.iter().position(|n| n == name).unwrap()]
+    };
     assert_eq!(f("age_missing", 0), 1.0);
     assert_eq!(f("age_missing", 1), 1.0, "unparseable counts as missing");
-    assert_eq!(f("plan=basic", 0) + f("plan=plus", 0) + f("plan=pro", 0), 0.0, "unseen level");
+    assert_eq!(
+        f("plan=basic", 0) + f("plan=plus", 0) + f("plan=pro", 0),
+        0.0,
+        "unseen level"
+    );
     assert_eq!(f("plan=basic", 1), 1.0);
     assert_eq!(f("newsletter", 0), 1.0);
     // A missing input column is a clear error.
-    let e = p.preparation.transform_csv(b"age,plan\n1,basic\n", &CsvOptions::default()).unwrap_err();
-    assert!(e.to_string().contains("signup_date") || e.to_string().contains("lacks"), "{e}");
+    let e = p
+        .preparation
+        .transform_csv(b"age,plan\n1,basic\n", &CsvOptions::default())
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("signup_date") || e.to_string().contains("lacks"),
+        "{e}"
+    );
     // The preparation survives JSON.
     let json = serde_json::to_string(&p.preparation).unwrap();
     let back: automl::data::Preparation = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.transform_csv(&bytes, &CsvOptions::default()).unwrap().0.len(), 300 * w);
+    assert_eq!(
+        back.transform_csv(&bytes, &CsvOptions::default())
+            .unwrap()
+            .0
+            .len(),
+        300 * w
+    );
 }
 
 #[test]
@@ -184,7 +285,9 @@ fn regression_targets_are_standardised_on_train() {
     let m = p.train.y.iter().sum::<f32>() / p.train.rows() as f32;
     assert!(m.abs() < 1e-4);
     let r = p.rows.test[0];
-    let automl::data::ColumnValues::Numbers(raw) = &t.columns[10].values else { panic!() };
+    let automl::data::ColumnValues::Numbers(raw) = &t.columns[10].values else {
+        panic!()
+    };
     assert!((p.unscale(p.test.y[0]) - raw[r]).abs() < 1e-3);
 }
 
@@ -192,15 +295,29 @@ fn regression_targets_are_standardised_on_train() {
 fn rare_levels_pool_into_other_and_level_cap_applies() {
     let mut csv = String::from("x,colour,y\n");
     for i in 0..200 {
-        let colour = if i < 3 { format!("rare{i}") } else { ["red", "green", "blue"][i % 3].to_string() };
+        let colour = if i < 3 {
+            format!("rare{i}")
+        } else {
+            ["red", "green", "blue"][i % 3].to_string()
+        };
         csv.push_str(&format!("{i},{colour},{}\n", i % 2));
     }
     let (t, _) = load_csv(csv.as_bytes(), "c", &LoadOptions::default()).unwrap();
     let p = prepare(&t, &PrepareOptions::default()).unwrap();
-    assert!(p.feature_names.contains(&"colour=other".to_string()), "{:?}", p.feature_names);
+    assert!(
+        p.feature_names.contains(&"colour=other".to_string()),
+        "{:?}",
+        p.feature_names
+    );
     assert!(!p.feature_names.iter().any(|n| n.starts_with("colour=rare")));
     let mut o = PrepareOptions::default();
     o.encode.max_levels = 2;
     let p = prepare(&t, &o).unwrap();
-    assert_eq!(p.feature_names.iter().filter(|n| n.starts_with("colour=")).count(), 3);
+    assert_eq!(
+        p.feature_names
+            .iter()
+            .filter(|n| n.starts_with("colour="))
+            .count(),
+        3
+    );
 }

@@ -18,11 +18,24 @@ fn run(bytes: &[u8]) {
 /// CSV-like text from a small alphabet with the characters that matter to a parser.
 fn csvish() -> impl Strategy<Value = String> {
     let token = prop_oneof![
-        Just(",".to_string()), Just(";".to_string()), Just("\t".to_string()), Just("|".to_string()),
-        Just("\n".to_string()), Just("\r\n".to_string()), Just("\"".to_string()), Just("NA".to_string()),
-        Just("?".to_string()), Just("-".to_string()), Just("1,5".to_string()), Just("2024-02-29".to_string()),
-        Just("yes".to_string()), Just("no".to_string()), Just("\u{feff}".to_string()), Just("é".to_string()),
-        "[a-c]{1,3}", "-?[0-9]{1,4}(\\.[0-9]{1,2})?",
+        Just(",".to_string()),
+        Just(";".to_string()),
+        Just("\t".to_string()),
+        Just("|".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\"".to_string()),
+        Just("NA".to_string()),
+        Just("?".to_string()),
+        Just("-".to_string()),
+        Just("1,5".to_string()),
+        Just("2024-02-29".to_string()),
+        Just("yes".to_string()),
+        Just("no".to_string()),
+        Just("\u{feff}".to_string()),
+        Just("é".to_string()),
+        "[a-c]{1,3}",
+        "-?[0-9]{1,4}(\\.[0-9]{1,2})?",
     ];
     proptest::collection::vec(token, 0..120).prop_map(|t| t.concat())
 }

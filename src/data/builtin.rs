@@ -84,7 +84,14 @@ pub fn list() -> Vec<BuiltinInfo> {
             features: *features,
         })
         .collect();
-    let real = |id: &str, name: &str, description: &str, source: &str, licence: &str, task, rows, features| BuiltinInfo {
+    let real = |id: &str,
+                name: &str,
+                description: &str,
+                source: &str,
+                licence: &str,
+                task,
+                rows,
+                features| BuiltinInfo {
         id: id.into(),
         name: name.into(),
         description: description.into(),
@@ -150,7 +157,12 @@ fn numeric_columns(data: &[f32], names: &[String]) -> Vec<Column> {
     names
         .iter()
         .enumerate()
-        .map(|(j, n)| Column::numeric(n.clone(), data.iter().skip(j).step_by(width).copied().collect()))
+        .map(|(j, n)| {
+            Column::numeric(
+                n.clone(),
+                data.iter().skip(j).step_by(width).copied().collect(),
+            )
+        })
         .collect()
 }
 
@@ -172,7 +184,10 @@ pub fn load(id: &str, options: &ToyOptions) -> Result<Table, DataError> {
             ToyTarget::Classes(y, labels) => classes_column("class", y, &labels),
             ToyTarget::Values(v) => Column::numeric("y", v),
         });
-        let key = format!("builtin:{id}:{}:{}:{}", options.seed, options.noise, options.samples);
+        let key = format!(
+            "builtin:{id}:{}:{}:{}",
+            options.seed, options.noise, options.samples
+        );
         return Ok(table(id, key, columns, *task));
     }
     let key = format!("builtin:{id}");
@@ -180,18 +195,28 @@ pub fn load(id: &str, options: &ToyOptions) -> Result<Table, DataError> {
         "iris" => {
             let d = smartcore::dataset::iris::load_dataset();
             let mut columns = numeric_columns(&d.data, &d.feature_names);
-            columns.push(classes_column("species", d.target, &["setosa", "versicolor", "virginica"]));
+            columns.push(classes_column(
+                "species",
+                d.target,
+                &["setosa", "versicolor", "virginica"],
+            ));
             Ok(table(id, key, columns, TaskKind::Classification))
         }
         "breast_cancer" => {
             let d = smartcore::dataset::breast_cancer::load_dataset();
             let mut columns = numeric_columns(&d.data, &d.feature_names);
-            columns.push(classes_column("diagnosis", d.target, &["malignant", "benign"]));
+            columns.push(classes_column(
+                "diagnosis",
+                d.target,
+                &["malignant", "benign"],
+            ));
             Ok(table(id, key, columns, TaskKind::Classification))
         }
         "digits" => {
             let d = smartcore::dataset::digits::load_dataset();
-            let names: Vec<String> = (0..64).map(|i| format!("pixel_{}_{}", i / 8, i % 8)).collect();
+            let names: Vec<String> = (0..64)
+                .map(|i| format!("pixel_{}_{}", i / 8, i % 8))
+                .collect();
             let mut columns = numeric_columns(&d.data, &names);
             let y = d.target.iter().map(|&t| t as u32).collect();
             let labels: Vec<String> = (0..10).map(|i| i.to_string()).collect();
@@ -200,9 +225,14 @@ pub fn load(id: &str, options: &ToyOptions) -> Result<Table, DataError> {
         }
         "diabetes" => {
             let d = smartcore::dataset::diabetes::load_dataset();
-            let names = strings(&["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]);
+            let names = strings(&[
+                "age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6",
+            ]);
             let mut columns = numeric_columns(&d.data, &names);
-            columns.push(Column::numeric("progression", d.target.iter().map(|&t| t as f32).collect()));
+            columns.push(Column::numeric(
+                "progression",
+                d.target.iter().map(|&t| t as f32).collect(),
+            ));
             Ok(table(id, key, columns, TaskKind::Regression))
         }
         "wine" => wine(key),
@@ -215,9 +245,19 @@ pub fn load(id: &str, options: &ToyOptions) -> Result<Table, DataError> {
 
 const WINE_CSV: &str = include_str!("builtin_data/wine_data.csv");
 const WINE_FEATURES: [&str; 13] = [
-    "alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium", "total_phenols", "flavanoids",
-    "nonflavanoid_phenols", "proanthocyanins", "color_intensity", "hue",
-    "od280/od315_of_diluted_wines", "proline",
+    "alcohol",
+    "malic_acid",
+    "ash",
+    "alcalinity_of_ash",
+    "magnesium",
+    "total_phenols",
+    "flavanoids",
+    "nonflavanoid_phenols",
+    "proanthocyanins",
+    "color_intensity",
+    "hue",
+    "od280/od315_of_diluted_wines",
+    "proline",
 ];
 
 /// Decodes the bundled scikit-learn `wine_data.csv` (first line: rows, columns, class names).
@@ -234,12 +274,23 @@ fn wine(key: String) -> Result<Table, DataError> {
     for (i, line) in lines.enumerate() {
         let fields: Vec<&str> = line.split(',').collect();
         if fields.len() != 14 {
-            return Err(corrupt(format!("line {} has {} fields", i + 2, fields.len())));
+            return Err(corrupt(format!(
+                "line {} has {} fields",
+                i + 2,
+                fields.len()
+            )));
         }
         for f in &fields[..13] {
-            data.push(f.trim().parse::<f32>().map_err(|e| corrupt(format!("line {}: {e}", i + 2)))?);
+            data.push(
+                f.trim()
+                    .parse::<f32>()
+                    .map_err(|e| corrupt(format!("line {}: {e}", i + 2)))?,
+            );
         }
-        let class: u32 = fields[13].trim().parse().map_err(|e| corrupt(format!("line {}: {e}", i + 2)))?;
+        let class: u32 = fields[13]
+            .trim()
+            .parse()
+            .map_err(|e| corrupt(format!("line {}: {e}", i + 2)))?;
         if class as usize >= labels.len() {
             return Err(corrupt(format!("line {}: class {class}", i + 2)));
         }

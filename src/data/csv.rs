@@ -130,10 +130,12 @@ impl<'a> Source<'a> {
         let mut number = 0;
         let mut record = csv::ByteRecord::new();
         loop {
-            let more = reader.read_byte_record(&mut record).map_err(|e| DataError::Malformed {
-                line: e.position().map_or(0, |p| p.line()),
-                reason: e.to_string(),
-            })?;
+            let more = reader
+                .read_byte_record(&mut record)
+                .map_err(|e| DataError::Malformed {
+                    line: e.position().map_or(0, |p| p.line()),
+                    reason: e.to_string(),
+                })?;
             if !more {
                 break;
             }
@@ -277,7 +279,9 @@ fn sample_rows(text: &[u8], delimiter: u8) -> Vec<Vec<String>> {
 }
 
 fn looks_typed(cell: &str) -> bool {
-    parse_number(cell, true).is_some() || parse_number(cell, false).is_some() || parse_date(cell).is_some()
+    parse_number(cell, true).is_some()
+        || parse_number(cell, false).is_some()
+        || parse_date(cell).is_some()
 }
 
 /// The first row is a header when all its cells are non-empty, non-numeric and distinct, and

@@ -195,7 +195,11 @@ pub struct LoadOptions {
 
 /// Reads a CSV file (bytes as read from disk or a browser `File`) into a typed table and its
 /// profile for the chosen target. This is the one entry point the CLI and the page both use.
-pub fn load_csv(bytes: &[u8], name: &str, options: &LoadOptions) -> Result<(Table, Profile), DataError> {
+pub fn load_csv(
+    bytes: &[u8],
+    name: &str,
+    options: &LoadOptions,
+) -> Result<(Table, Profile), DataError> {
     let table = csv::read_table(bytes, name, &options.csv)?;
     let profile = profile::profile(&table, &options.roles)?;
     Ok((table, profile))
@@ -226,20 +230,41 @@ impl Default for PrepareOptions {
     }
 }
 
-/// Rows with a target, their class labels (classification), and the resolved roles.
-fn targeted(table: &Table, roles: &RoleOptions) -> Result<(roles::Roles, Vec<usize>, Option<Vec<u32>>), DataError> {
+/// The resolved roles, the rows that have a target, and their class labels (classification).
+struct Targeted {
+    roles: roles::Roles,
+    kept: Vec<usize>,
+    labels: Option<Vec<u32>>,
+}
+
+fn targeted(table: &Table, roles: &RoleOptions) -> Result<Targeted, DataError> {
     let roles = roles::resolve(table, roles)?;
-    let kept: Vec<usize> = (0..table.rows).filter(|&r| roles.y.get(r).is_some_and(|y| !y.is_nan())).collect();
+    let kept: Vec<usize> = (0..table.rows)
+        .filter(|&r| roles.y.get(r).is_some_and(|y| !y.is_nan()))
+        .collect();
     let labels = (roles.task == TaskKind::Classification)
         .then(|| kept.iter().map(|&r| roles.y[r] as u32).collect());
-    Ok((roles, kept, labels))
+    Ok(Targeted {
+        roles,
+        kept,
+        labels,
+    })
 }
 
 /// Splits `table` (seeded, stratified for classification), fits the preparation on the training
 /// part and encodes all three parts. Rows with a missing target are dropped.
 pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<PreparedData, DataError> {
-    let (roles, kept, labels) = targeted(table, &options.roles)?;
-    let split = split::stratified_split(labels.as_deref(), kept.len(), options.fractions, options.seed)?;
+    let Targeted {
+        roles,
+        kept,
+        labels,
+    } = targeted(table, &options.roles)?;
+    let split = split::stratified_split(
+        labels.as_deref(),
+        kept.len(),
+        options.fractions,
+        options.seed,
+    )?;
     let map = |idx: &[usize]| idx.iter().map(|&i| kept[i]).collect::<Vec<usize>>();
     let rows = SplitIndices {
         train: map(&split.train),
@@ -252,9 +277,22 @@ pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<PreparedData, 
 /// K-fold cross-validation sets for small data: the test part is split off as in [`prepare`],
 /// the remaining rows are cut into `k` stratified folds, and fold `i` validates a preparation
 /// fitted on the other folds. The test part is the same in every fold.
-pub fn prepare_folds(table: &Table, options: &PrepareOptions, k: usize) -> Result<Vec<PreparedData>, DataError> {
-    let (roles, kept, labels) = targeted(table, &options.roles)?;
-    let split = split::stratified_split(labels.as_deref(), kept.len(), options.fractions, options.seed)?;
+pub fn prepare_folds(
+    table: &Table,
+    options: &PrepareOptions,
+    k: usize,
+) -> Result<Vec<PreparedData>, DataError> {
+    let Targeted {
+        roles,
+        kept,
+        labels,
+    } = targeted(table, &options.roles)?;
+    let split = split::stratified_split(
+        labels.as_deref(),
+        kept.len(),
+        options.fractions,
+        options.seed,
+    )?;
     let mut pool: Vec<usize> = split.train.iter().chain(&split.valid).copied().collect();
     pool.sort_unstable();
     let folds = split::kfold(&pool, labels.as_deref(), k, options.seed)?;
@@ -268,12 +306,26 @@ pub fn prepare_folds(table: &Table, options: &PrepareOptions, k: usize) -> Resul
                 .flat_map(|(_, f)| f.iter().map(|&r| kept[r]))
                 .collect();
             let valid = folds[i].iter().map(|&r| kept[r]).collect();
-            build(table, &roles, SplitIndices { train, valid, test: test.clone() }, options.encode)
+            build(
+                table,
+                &roles,
+                SplitIndices {
+                    train,
+                    valid,
+                    test: test.clone(),
+                },
+                options.encode,
+            )
         })
         .collect()
 }
 
-fn build(table: &Table, roles: &roles::Roles, rows: SplitIndices, encode: EncodeOptions) -> Result<PreparedData, DataError> {
+fn build(
+    table: &Table,
+    roles: &roles::Roles,
+    rows: SplitIndices,
+    encode: EncodeOptions,
+) -> Result<PreparedData, DataError> {
     let target = &table.columns[roles.target];
     let preparation = Preparation::fit(table, &target.name, &roles.features, &rows.train, encode);
     if preparation.inputs.is_empty() {
@@ -290,7 +342,12 @@ fn build(table: &Table, roles: &roles::Roles, rows: SplitIndices, encode: Encode
         TaskKind::Regression => {
             let n = rows.train.len().max(1) as f64;
             let mean = rows.train.iter().map(|&r| roles.y[r] as f64).sum::<f64>() / n;
-            let var = rows.train.iter().map(|&r| (roles.y[r] as f64 - mean).powi(2)).sum::<f64>() / n;
+            let var = rows
+                .train
+                .iter()
+                .map(|&r| (roles.y[r] as f64 - mean).powi(2))
+                .sum::<f64>()
+                / n;
             let std = if var.sqrt() > 1e-12 { var.sqrt() } else { 1.0 };
             Some((mean as f32, std as f32))
         }

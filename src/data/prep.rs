@@ -278,7 +278,10 @@ impl Preparation {
             let Some(column) = table.columns.get(j) else {
                 continue;
             };
-            let missing = train.iter().filter(|&&r| column.values.is_missing(r)).count();
+            let missing = train
+                .iter()
+                .filter(|&&r| column.values.is_missing(r))
+                .count();
             let indicator = missing > 0;
             let encoder = match &column.values {
                 ColumnValues::Numbers(v) => {
@@ -333,9 +336,11 @@ impl Preparation {
                         }
                     }
                     let present: usize = counts.iter().sum();
-                    let mut order: Vec<usize> = (0..levels.len()).filter(|&i| counts[i] > 0).collect();
+                    let mut order: Vec<usize> =
+                        (0..levels.len()).filter(|&i| counts[i] > 0).collect();
                     order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
-                    let min_count = ((options.min_level_share * train.len() as f64).ceil() as usize).max(1);
+                    let min_count =
+                        ((options.min_level_share * train.len() as f64).ceil() as usize).max(1);
                     let kept: Vec<String> = order
                         .iter()
                         .take(options.max_levels.max(1))
@@ -402,7 +407,11 @@ impl Preparation {
     /// Encodes the rows of a CSV file (with a header; the target column may be absent, extra
     /// columns are ignored). Values are read as in training: unparseable values count as
     /// missing, unseen categories go to "other". Returns `rows × width` features.
-    pub fn transform_csv(&self, bytes: &[u8], options: &CsvOptions) -> Result<(Vec<f32>, usize), DataError> {
+    pub fn transform_csv(
+        &self,
+        bytes: &[u8],
+        options: &CsvOptions,
+    ) -> Result<(Vec<f32>, usize), DataError> {
         let options = CsvOptions {
             header: Some(true),
             ..options.clone()
@@ -414,18 +423,17 @@ impl Preparation {
             .enumerate()
             .map(|(i, n)| (n.as_str(), i))
             .collect();
-        let index: Vec<usize> = self
-            .inputs
-            .iter()
-            .map(|i| {
-                by_name
-                    .get(i.column.as_str())
-                    .copied()
-                    .ok_or_else(|| DataError::MissingColumn {
-                        column: i.column.clone(),
+        let index: Vec<usize> =
+            self.inputs
+                .iter()
+                .map(|i| {
+                    by_name.get(i.column.as_str()).copied().ok_or_else(|| {
+                        DataError::MissingColumn {
+                            column: i.column.clone(),
+                        }
                     })
-            })
-            .collect::<Result<_, _>>()?;
+                })
+                .collect::<Result<_, _>>()?;
         let decimal_comma = source.format.decimal_comma;
         let width = self.width();
         let mut x = Vec::new();

@@ -233,7 +233,12 @@ impl Profile {
     /// A plain-text table of the profile, for terminals.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        out.push_str(&format!("{}: {} rows, {} columns", self.name, self.rows, self.columns.len()));
+        out.push_str(&format!(
+            "{}: {} rows, {} columns",
+            self.name,
+            self.rows,
+            self.columns.len()
+        ));
         if let Some(f) = &self.format {
             let delim = match f.delimiter {
                 '\t' => "tab".to_string(),
@@ -243,7 +248,11 @@ impl Profile {
                 " (delimiter {delim}, header {}, {}{}{})",
                 if f.header { "yes" } else { "no" },
                 f.encoding,
-                if f.decimal_comma { ", decimal comma" } else { "" },
+                if f.decimal_comma {
+                    ", decimal comma"
+                } else {
+                    ""
+                },
                 if f.bom { ", BOM" } else { "" },
             ));
         }

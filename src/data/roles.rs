@@ -109,7 +109,11 @@ pub(crate) fn resolve(table: &Table, options: &RoleOptions) -> Result<Roles, Dat
                 name: name.clone(),
                 available: names.clone(),
             })?,
-        None => table.columns.len().checked_sub(1).ok_or(DataError::NoRows)?,
+        None => table
+            .columns
+            .len()
+            .checked_sub(1)
+            .ok_or(DataError::NoRows)?,
     };
     let col = &table.columns[target];
     if col.present() == 0 {
@@ -132,19 +136,28 @@ pub(crate) fn resolve(table: &Table, options: &RoleOptions) -> Result<Roles, Dat
         ColumnKind::Text => return Err(unusable("it holds free text")),
         ColumnKind::DateTime => return Err(unusable("it holds dates")),
         ColumnKind::IdLike if !options.included.contains(&col.name) => {
-            return Err(unusable("it looks like an identifier (a different value in each row)"))
+            return Err(unusable(
+                "it looks like an identifier (a different value in each row)",
+            ))
         }
-        ColumnKind::Categorical | ColumnKind::IdLike if !matches!(col.values, ColumnValues::Numbers(_)) => {
+        ColumnKind::Categorical | ColumnKind::IdLike
+            if !matches!(col.values, ColumnValues::Numbers(_)) =>
+        {
             if requested == Some(TaskKind::Regression) {
                 return Err(DataError::TargetNotNumeric {
                     column: col.name.clone(),
                     example: first_value(col),
                 });
             }
-            (TaskKind::Classification, format!("{} target with {} classes", col.kind.label(), col.distinct))
+            (
+                TaskKind::Classification,
+                format!("{} target with {} classes", col.kind.label(), col.distinct),
+            )
         }
         ColumnKind::Boolean => match requested {
-            Some(TaskKind::Regression) => (TaskKind::Regression, "regression requested".to_string()),
+            Some(TaskKind::Regression) => {
+                (TaskKind::Regression, "regression requested".to_string())
+            }
             _ => (TaskKind::Classification, "boolean target".to_string()),
         },
         _ => match requested {
@@ -152,7 +165,9 @@ pub(crate) fn resolve(table: &Table, options: &RoleOptions) -> Result<Roles, Dat
                 TaskKind::Classification,
                 "classification requested".to_string(),
             ),
-            Some(TaskKind::Regression) => (TaskKind::Regression, "regression requested".to_string()),
+            Some(TaskKind::Regression) => {
+                (TaskKind::Regression, "regression requested".to_string())
+            }
             None if is_integer_column(col) && col.distinct <= MAX_INTEGER_CLASSES => (
                 TaskKind::Classification,
                 format!("whole-number target with {} distinct values", col.distinct),
@@ -197,7 +212,10 @@ pub(crate) fn resolve(table: &Table, options: &RoleOptions) -> Result<Roles, Dat
         } else if c.distinct <= 1 {
             Some("constant: the same value in every row".to_string())
         } else if c.kind == ColumnKind::Text && !included {
-            Some("free text (long, mostly distinct values); include it to use it as categorical".to_string())
+            Some(
+                "free text (long, mostly distinct values); include it to use it as categorical"
+                    .to_string(),
+            )
         } else if c.kind == ColumnKind::IdLike && !included {
             Some("ID-like: a different value in each row, so it cannot generalise".to_string())
         } else {

@@ -95,12 +95,18 @@ pub fn stratified_split(
             }
         }
         split.test.extend_from_slice(&rows[..n_test]);
-        split.valid.extend_from_slice(&rows[n_test..n_test + n_valid]);
+        split
+            .valid
+            .extend_from_slice(&rows[n_test..n_test + n_valid]);
         split.train.extend_from_slice(&rows[n_test + n_valid..]);
     }
     // Tiny classes can leave a part empty: move one training row of the largest class over.
     for (part, wanted) in [(1usize, true), (2, fractions.test > 0.0)] {
-        let empty = if part == 1 { split.valid.is_empty() } else { split.test.is_empty() };
+        let empty = if part == 1 {
+            split.valid.is_empty()
+        } else {
+            split.test.is_empty()
+        };
         if wanted && empty && split.train.len() > 1 {
             let moved = split.train.remove(0);
             if part == 1 {
@@ -110,7 +116,10 @@ pub fn stratified_split(
             }
         }
     }
-    if split.train.is_empty() || split.valid.is_empty() || (fractions.test > 0.0 && split.test.is_empty()) {
+    if split.train.is_empty()
+        || split.valid.is_empty()
+        || (fractions.test > 0.0 && split.test.is_empty())
+    {
         return Err(DataError::TooFewRows { rows: n, needed });
     }
     let mut order = rng.fork(0);
@@ -134,8 +143,11 @@ pub fn kfold(
         });
     }
     let rng = Rng::new(seed).fork(0xF01D);
-    let local: Option<Vec<u32>> =
-        labels.map(|l| rows.iter().map(|&r| l.get(r).copied().unwrap_or(0)).collect());
+    let local: Option<Vec<u32>> = labels.map(|l| {
+        rows.iter()
+            .map(|&r| l.get(r).copied().unwrap_or(0))
+            .collect()
+    });
     let mut folds = vec![Vec::new(); k];
     let mut next = 0usize;
     for (c, mut members) in groups(local.as_deref(), rows.len()).into_iter().enumerate() {

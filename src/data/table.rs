@@ -97,7 +97,11 @@ pub struct Column {
 impl Column {
     /// A column of numbers (`NaN` = missing), counting missing and distinct values.
     pub fn numeric(name: impl Into<String>, values: Vec<f32>) -> Column {
-        Column::new(name.into(), ColumnKind::Numeric, ColumnValues::Numbers(values))
+        Column::new(
+            name.into(),
+            ColumnKind::Numeric,
+            ColumnValues::Numbers(values),
+        )
     }
 
     /// A categorical column from per-row codes into `levels` ([`MISSING_CODE`] = missing).

@@ -25,7 +25,11 @@ fn two_class(
     mut point: impl FnMut(&mut Rng, usize, f64) -> (f64, f64),
 ) -> Toy {
     let mut rng = Rng::new(seed).fork(7);
-    let (mut x1, mut x2, mut y) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut x1, mut x2, mut y) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for i in 0..n {
         let class = i % 2;
         let t = (i / 2) as f64 / (n.div_ceil(2)).max(1) as f64;
@@ -55,16 +59,22 @@ pub(crate) fn circle(n: usize, seed: u64, noise: f64) -> Toy {
 
 /// Quadrants: same sign of x1 and x2 vs opposite signs.
 pub(crate) fn xor(n: usize, seed: u64, noise: f64) -> Toy {
-    two_class(n, seed, noise, ["same sign", "opposite sign"], |rng, class, _| {
-        let pad = |v: f64| if v >= 0.0 { v + 0.05 } else { v - 0.05 };
-        let a = pad(rng.next_f64() * 1.9 - 0.95);
-        let b = pad(rng.next_f64() * 1.9 - 0.95) .abs() * a.signum();
-        if class == 0 {
-            (a, b)
-        } else {
-            (a, -b)
-        }
-    })
+    two_class(
+        n,
+        seed,
+        noise,
+        ["same sign", "opposite sign"],
+        |rng, class, _| {
+            let pad = |v: f64| if v >= 0.0 { v + 0.05 } else { v - 0.05 };
+            let a = pad(rng.next_f64() * 1.9 - 0.95);
+            let b = pad(rng.next_f64() * 1.9 - 0.95).abs() * a.signum();
+            if class == 0 {
+                (a, b)
+            } else {
+                (a, -b)
+            }
+        },
+    )
 }
 
 /// Two Gaussian blobs centred at (−0.5, −0.5) and (0.5, 0.5).
@@ -114,7 +124,11 @@ pub(crate) fn sine(n: usize, seed: u64, noise: f64) -> Toy {
 /// 2-D: two Gaussian bumps of opposite sign, `y = e^{−4|p−a|²} − e^{−4|p−b|²}`.
 pub(crate) fn bumps(n: usize, seed: u64, noise: f64) -> Toy {
     let mut rng = Rng::new(seed).fork(13);
-    let (mut x1, mut x2, mut y) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut x1, mut x2, mut y) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for _ in 0..n {
         let a = rng.next_f64() * 2.0 - 1.0;
         let b = rng.next_f64() * 2.0 - 1.0;
