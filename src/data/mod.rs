@@ -230,24 +230,35 @@ impl Default for PrepareOptions {
     }
 }
 
-/// Rows with a target, their class labels (classification), and the resolved roles.
-fn targeted(
-    table: &Table,
-    roles: &RoleOptions,
-) -> Result<(roles::Roles, Vec<usize>, Option<Vec<u32>>), DataError> {
+/// The resolved roles, the rows that have a target, and their class labels (classification).
+struct Targeted {
+    roles: roles::Roles,
+    kept: Vec<usize>,
+    labels: Option<Vec<u32>>,
+}
+
+fn targeted(table: &Table, roles: &RoleOptions) -> Result<Targeted, DataError> {
     let roles = roles::resolve(table, roles)?;
     let kept: Vec<usize> = (0..table.rows)
         .filter(|&r| roles.y.get(r).is_some_and(|y| !y.is_nan()))
         .collect();
     let labels = (roles.task == TaskKind::Classification)
         .then(|| kept.iter().map(|&r| roles.y[r] as u32).collect());
-    Ok((roles, kept, labels))
+    Ok(Targeted {
+        roles,
+        kept,
+        labels,
+    })
 }
 
 /// Splits `table` (seeded, stratified for classification), fits the preparation on the training
 /// part and encodes all three parts. Rows with a missing target are dropped.
 pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<PreparedData, DataError> {
-    let (roles, kept, labels) = targeted(table, &options.roles)?;
+    let Targeted {
+        roles,
+        kept,
+        labels,
+    } = targeted(table, &options.roles)?;
     let split = split::stratified_split(
         labels.as_deref(),
         kept.len(),
@@ -271,7 +282,11 @@ pub fn prepare_folds(
     options: &PrepareOptions,
     k: usize,
 ) -> Result<Vec<PreparedData>, DataError> {
-    let (roles, kept, labels) = targeted(table, &options.roles)?;
+    let Targeted {
+        roles,
+        kept,
+        labels,
+    } = targeted(table, &options.roles)?;
     let split = split::stratified_split(
         labels.as_deref(),
         kept.len(),
