@@ -202,3 +202,30 @@ fn mismatched_specs_are_refused() {
     let regression = spec(&[(5, Activation::Relu)], adam(), 0.0, 0.0, 8, false, 1);
     assert!(t.add(regression, None).is_err());
 }
+
+#[test]
+fn a_population_beyond_the_adapter_limits_is_refused_with_a_clear_error() {
+    let mut ctx = block_on(GpuContext::new()).unwrap();
+    // Pretend the adapter only allows 64 KiB per storage buffer.
+    ctx.report.max_storage_buffer_binding_size = 64 << 10;
+    let mut t = block_on(GpuTrainer::new(ctx, data(true))).unwrap();
+    let small = spec(&[(8, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 1);
+    let id = t.add(small, None).unwrap();
+    // 5·1000 + 1000·1000 + … parameters need ~4 MB: refused, and the trainer stays usable.
+    let big = spec(
+        &[(1000, Activation::Relu), (1000, Activation::Relu)],
+        adam(),
+        0.0,
+        0.0,
+        8,
+        true,
+        2,
+    );
+    let err = t.add(big, None).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("limits") && msg.contains("parameter buffer"),
+        "{msg}"
+    );
+    assert_eq!(block_on(t.train(&[id], 1)).unwrap()[0].len(), 1);
+}
