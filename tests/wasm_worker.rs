@@ -22,3 +22,23 @@ async fn matmul_kernel_matches_cpu() {
 fn iris_baseline_trains() {
     wasm_common::iris_baseline_trains();
 }
+
+#[wasm_bindgen_test]
+async fn gpu_population_matches_cpu() {
+    wasm_common::trainer::population_matches_cpu().await;
+}
+
+#[wasm_bindgen_test]
+async fn gpu_pause_resume_is_exact() {
+    wasm_common::trainer::pause_resume_is_exact().await;
+}
+
+#[wasm_bindgen_test]
+async fn gpu_divergence_is_contained() {
+    wasm_common::trainer::divergence_is_contained().await;
+}
+
+#[wasm_bindgen_test]
+async fn gpu_widened_child_preserves_function() {
+    wasm_common::trainer::widened_child_preserves_function().await;
+}

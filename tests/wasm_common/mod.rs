@@ -25,3 +25,5 @@ pub fn iris_baseline_trains() {
     let acc = automl::baselines::iris_logistic_regression(1).expect("fits");
     assert!(acc > 0.9, "accuracy {acc}");
 }
+
+pub mod trainer;
