@@ -337,8 +337,11 @@ function onEvents(msg) {
     page.status = { elapsedMs: msg.status.elapsed_ms, epochs: msg.status.epochs, trials: msg.status.trials };
   }
   if (changed.has("leaderboard")) scheduleSave(changed.has("final"));
-  renderAll();
-  if (changed.has("final")) finish();
+  // The final leaderboard is drawn before the run is announced as done (automation reads it).
+  if (changed.has("final")) {
+    renderAll.now();
+    finish();
+  } else renderAll();
 }
 
 function finish() {
@@ -403,7 +406,24 @@ function baseName() {
   return (page.dataLabel ?? "run").replace(/[^a-z0-9_-]+/gi, "_");
 }
 
-$("export-run").addEventListener("click", () => download(`${baseName()}-run.json`, JSON.stringify(runJson(), null, 1)));
+/**
+ * The run file: the page's event list (what an import replays) and, when this tab ran the search,
+ * the engine's own record of it (`run`: configuration, every trial with its curve, baselines,
+ * leaderboard), spliced in as the engine wrote it so 64-bit seeds keep every digit.
+ */
+async function runFileText() {
+  const doc = JSON.stringify(runJson(), null, 1);
+  if (!page.live) return doc;
+  try {
+    const engineRun = await engine.call("exportRun");
+    return `{\n "run": ${engineRun},${doc.slice(1)}`;
+  } catch (err) {
+    console.warn(`run record not included: ${err.message}`);
+    return doc;
+  }
+}
+
+$("export-run").addEventListener("click", async () => download(`${baseName()}-run.json`, await runFileText()));
 $("export-csv").addEventListener("click", () => download(`${baseName()}-leaderboard.csv`, leaderboardCsv(run), "text/csv"));
 $("export-model").addEventListener("click", async () => {
   try {
