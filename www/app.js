@@ -164,7 +164,7 @@ async function selfCheck() {
     backend.textContent = `CPU (${check.cpu_reason})`;
     backend.dataset.kind = "cpu";
     $("kernel-check").textContent = "not run: no GPU";
-    search.showBackend(`Auto uses the CPU: ${check.cpu_reason}`, "cpu");
+    search.showBackend(`Auto uses the CPU: ${check.cpu_reason}.`, "cpu");
   }
   $("iris-accuracy").textContent = check.iris_accuracy.toFixed(3);
   page.check = check;
@@ -291,7 +291,7 @@ async function startSearch() {
     const started = await engine.call("start", { config: searchConfig() });
     page.live = true;
     const b = started.backend;
-    const text = b.kind === "gpu" ? `Training on the GPU: ${b.name}.` : `Training on the CPU: ${b.reason}`;
+    const text = b.kind === "gpu" ? `Training on the GPU: ${b.name}.` : `Training on the CPU: ${b.reason}.`;
     progress.say(text, b.kind);
     $("run-status").dataset.backend = b.kind;
     search.showBackend(text, b.kind);
@@ -305,10 +305,13 @@ function showRunError(err) {
   setRunState("error");
 }
 
+/** Saves the run at most every 300 ms while trials keep finishing (and at once at the end). */
 let saveTimer = null;
 function scheduleSave(immediate = false) {
+  if (saveTimer !== null && !immediate) return;
   clearTimeout(saveTimer);
-  const save = () =>
+  const save = () => {
+    saveTimer = null;
     store
       .saveRun({
         id: page.runId,
@@ -321,6 +324,7 @@ function scheduleSave(immediate = false) {
         events: persistentEvents(),
       })
       .catch((err) => console.warn(`run not saved: ${err.message}`));
+  };
   if (immediate) save();
   else saveTimer = setTimeout(save, 300);
 }
