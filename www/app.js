@@ -164,7 +164,7 @@ async function selfCheck() {
     backend.textContent = `CPU (${check.cpu_reason})`;
     backend.dataset.kind = "cpu";
     $("kernel-check").textContent = "not run: no GPU";
-    search.showBackend(`Auto uses the CPU: ${check.cpu_reason}`, "cpu");
+    search.showBackend(`Auto uses the CPU: ${check.cpu_reason}.`, "cpu");
   }
   $("iris-accuracy").textContent = check.iris_accuracy.toFixed(3);
   page.check = check;
@@ -291,7 +291,7 @@ async function startSearch() {
     const started = await engine.call("start", { config: searchConfig() });
     page.live = true;
     const b = started.backend;
-    const text = b.kind === "gpu" ? `Training on the GPU: ${b.name}.` : `Training on the CPU: ${b.reason}`;
+    const text = b.kind === "gpu" ? `Training on the GPU: ${b.name}.` : `Training on the CPU: ${b.reason}.`;
     progress.say(text, b.kind);
     $("run-status").dataset.backend = b.kind;
     search.showBackend(text, b.kind);
@@ -305,10 +305,13 @@ function showRunError(err) {
   setRunState("error");
 }
 
+/** Saves the run at most every 300 ms while trials keep finishing (and at once at the end). */
 let saveTimer = null;
 function scheduleSave(immediate = false) {
+  if (saveTimer !== null && !immediate) return;
   clearTimeout(saveTimer);
-  const save = () =>
+  const save = () => {
+    saveTimer = null;
     store
       .saveRun({
         id: page.runId,
@@ -321,6 +324,7 @@ function scheduleSave(immediate = false) {
         events: persistentEvents(),
       })
       .catch((err) => console.warn(`run not saved: ${err.message}`));
+  };
   if (immediate) save();
   else saveTimer = setTimeout(save, 300);
 }
@@ -337,8 +341,11 @@ function onEvents(msg) {
     page.status = { elapsedMs: msg.status.elapsed_ms, epochs: msg.status.epochs, trials: msg.status.trials };
   }
   if (changed.has("leaderboard")) scheduleSave(changed.has("final"));
-  renderAll();
-  if (changed.has("final")) finish();
+  // The final leaderboard is drawn before the run is announced as done (automation reads it).
+  if (changed.has("final")) {
+    renderAll.now();
+    finish();
+  } else renderAll();
 }
 
 function finish() {
@@ -403,7 +410,24 @@ function baseName() {
   return (page.dataLabel ?? "run").replace(/[^a-z0-9_-]+/gi, "_");
 }
 
-$("export-run").addEventListener("click", () => download(`${baseName()}-run.json`, JSON.stringify(runJson(), null, 1)));
+/**
+ * The run file: the page's event list (what an import replays) and, when this tab ran the search,
+ * the engine's own record of it (`run`: configuration, every trial with its curve, baselines,
+ * leaderboard), spliced in as the engine wrote it so 64-bit seeds keep every digit.
+ */
+async function runFileText() {
+  const doc = JSON.stringify(runJson(), null, 1);
+  if (!page.live) return doc;
+  try {
+    const engineRun = await engine.call("exportRun");
+    return `{\n "run": ${engineRun},${doc.slice(1)}`;
+  } catch (err) {
+    console.warn(`run record not included: ${err.message}`);
+    return doc;
+  }
+}
+
+$("export-run").addEventListener("click", async () => download(`${baseName()}-run.json`, await runFileText()));
 $("export-csv").addEventListener("click", () => download(`${baseName()}-leaderboard.csv`, leaderboardCsv(run), "text/csv"));
 $("export-model").addEventListener("click", async () => {
   try {

@@ -103,6 +103,7 @@ const methods = {
   candidate: ({ trial }) => engine.candidate(trial),
   exportModel: () => engine.exportModel(),
   exportJournal: () => engine.exportJournal(),
+  exportRun: () => engine.exportRun(),
   importModel: ({ text }) => engine.importModel(text),
 };
 

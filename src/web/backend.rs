@@ -1,7 +1,7 @@
 //! The trainer a search runs on in the browser: the GPU population trainer when a WebGPU adapter
 //! exists (or was asked for), the CPU trainer otherwise, with the reason announced.
 
-use crate::gpu::{GpuContext, GpuTrainer};
+use crate::gpu::{GpuContext, GpuError, GpuTrainer};
 use crate::model::trainer::{CandidateId, EpochMetrics, TrainData, TrainError, Trainer, Weights};
 use crate::model::{CpuTrainer, Spec};
 use serde::{Deserialize, Serialize};
@@ -48,6 +48,15 @@ fn adapter_name(ctx: &GpuContext) -> String {
     format!("{name} ({}, {})", r.backend, r.device_type)
 }
 
+/// Why the CPU is used when the GPU cannot be opened, in the page's words: a missing adapter is
+/// the ordinary case of a browser without WebGPU, so wgpu's list of backends is left out of it.
+pub fn cpu_reason(e: &GpuError) -> String {
+    match e {
+        GpuError::NoAdapter(_) => "this browser offers no WebGPU adapter".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Opens the trainer for `choice` on `data`.
 pub async fn open(
     choice: BackendChoice,
@@ -77,7 +86,7 @@ pub async fn open(
                 .map(|t| (Backend::Gpu(Box::new(t)), name))
                 .map_err(|e| format!("the GPU trainer could not start: {e}"))
         }
-        Err(e) => Err(format!("no WebGPU adapter: {e}")),
+        Err(e) => Err(cpu_reason(&e)),
     };
     match (gpu, choice) {
         (Ok((trainer, name)), _) => Ok((

@@ -212,10 +212,10 @@ fn boundary(data: &PreparedData, spec: &Spec, weights: &Weights) -> Boundary {
             y1 = y1.max(p[1]);
         }
     }
-    if !(x1 > x0) {
+    if x1 <= x0 || !(x0.is_finite() && x1.is_finite()) {
         (x0, x1) = (-1.0, 1.0);
     }
-    if !(y1 > y0) {
+    if y1 <= y0 || !(y0.is_finite() && y1.is_finite()) {
         (y0, y1) = (-1.0, 1.0);
     }
     let (mx, my) = ((x1 - x0) * 0.08, (y1 - y0) * 0.08);

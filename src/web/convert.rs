@@ -1,15 +1,18 @@
-//! Conversions between Rust values and JS values (serde-wasm-bindgen), and readable errors.
+//! Conversions between Rust values and JS values, and readable errors.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Display;
 use wasm_bindgen::JsValue;
 
-/// Serialises `value` as plain JS objects (maps become objects, not `Map`s).
+/// Serialises `value` as plain JS objects, through JSON text: integers beyond 2⁵³ (the `u64`
+/// seeds of specs and runs) become nearest JS numbers instead of failing, and non-finite floats
+/// become `null`, exactly as in the files the page exports.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsValue::from_str(&format!("could not hand a result to the page: {e}")))
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsValue::from_str(&format!("could not hand a result to the page: {e}")))?;
+    js_sys::JSON::parse(&text)
+        .map_err(|_| JsValue::from_str("could not hand a result to the page: invalid JSON"))
 }
 
 /// Deserialises a JS value sent by the page; `what` names it in the error.

@@ -2,57 +2,16 @@
 //! it needs to be used on new rows, as versioned JSON; and reading such a file back.
 
 use super::candidate::{self, CandidateInfo};
-use crate::data::{self, Preparation, PrepareOptions, RoleOptions, Table, Task};
-use crate::model::{Spec, Weights};
+use crate::data::{self, PrepareOptions, RoleOptions, Table};
+use crate::report::export::ModelFile;
 use crate::search::run::Search;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// Format tag of a model file.
-pub const MODEL_FORMAT: &str = "automl-model";
-
-/// A trained network ready to be used again.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ModelFile {
-    /// Always [`MODEL_FORMAT`].
-    pub format: String,
-    /// Schema version.
-    pub version: u32,
-    /// Dataset name.
-    pub dataset: String,
-    /// Task and classes.
-    pub task: Task,
-    /// Encoded input names, in order.
-    pub feature_names: Vec<String>,
-    /// The fitted preparation (imputation, encoding, scaling).
-    pub preparation: Preparation,
-    /// Regression target mean and std.
-    pub target_scale: Option<(f32, f32)>,
-    /// Trial number in its search.
-    pub trial: u32,
-    /// Architecture and hyperparameters (validated when read).
-    pub spec: Spec,
-    /// Trained weights.
-    pub weights: Weights,
-}
-
-/// Serialises the search's best network.
+/// Serialises the search's best network as the shared model file
+/// ([`crate::report::export::ModelFile`], the format `automl predict --model` reads).
 pub fn export(search: &Search) -> Result<String, String> {
-    let (trial, weights) = search
-        .best()
+    let file = ModelFile::from_search(search)
         .ok_or("the search has not finished, so there is no best model yet")?;
-    let d = search.data();
-    let file = ModelFile {
-        format: MODEL_FORMAT.into(),
-        version: 1,
-        dataset: d.name.clone(),
-        task: d.task.clone(),
-        feature_names: d.feature_names.clone(),
-        preparation: d.preparation.clone(),
-        target_scale: d.target_scale,
-        trial: trial.id,
-        spec: trial.spec.clone(),
-        weights: weights.clone(),
-    };
     serde_json::to_string_pretty(&file).map_err(|e| format!("could not write the model: {e}"))
 }
 
@@ -70,63 +29,26 @@ pub struct Imported {
     pub view: CandidateInfo,
 }
 
-fn check_weights(spec: &Spec, weights: &Weights) -> Result<(), String> {
-    let widths = spec.widths();
-    if weights.layers.len() + 1 != widths.len() {
-        return Err(format!(
-            "weights: {} layers, but the spec has {}",
-            weights.layers.len(),
-            widths.len() - 1
-        ));
-    }
-    for (l, (layer, pair)) in weights.layers.iter().zip(widths.windows(2)).enumerate() {
-        if layer.inputs != pair[0]
-            || layer.outputs != pair[1]
-            || layer.w.len() != pair[0] * pair[1]
-            || layer.b.len() != pair[1]
-        {
-            return Err(format!(
-                "weights.layers[{l}]: shape {}×{} with {} weights and {} biases does not match the spec's {}×{}",
-                layer.inputs,
-                layer.outputs,
-                layer.w.len(),
-                layer.b.len(),
-                pair[0],
-                pair[1]
-            ));
-        }
-        if layer.w.iter().chain(&layer.b).any(|v| !v.is_finite()) {
-            return Err(format!("weights.layers[{l}]: contains a non-finite value"));
-        }
-    }
-    Ok(())
-}
-
 /// Reads a model file; with a loaded table whose columns fit, scores it on that data's
 /// validation rows (prepared with the model's own target and split seed 1).
 pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Imported, String> {
     let file: ModelFile =
         serde_json::from_str(text).map_err(|e| format!("not a model file: {e}"))?;
-    if file.format != MODEL_FORMAT {
-        return Err(format!(
-            "format is \"{}\", expected \"{MODEL_FORMAT}\"",
-            file.format
-        ));
-    }
+    file.check()?;
     if file.version != 1 {
         return Err(format!(
             "model file version {} is not supported (expected 1)",
             file.version
         ));
     }
-    check_weights(&file.spec, &file.weights)?;
+    let feature_names = file.preparation.feature_names.clone();
     let summary = file.spec.summary();
     let parameters = file.spec.parameter_count();
     let fallback = || {
         let prepared = data::PreparedData::from_parts(
             file.dataset.clone(),
             file.task.clone(),
-            file.feature_names.clone(),
+            feature_names.clone(),
             Default::default(),
             Default::default(),
             Default::default(),
@@ -149,7 +71,7 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
                 ..PrepareOptions::default()
             },
         ) {
-            Ok(prepared) if prepared.feature_names == file.feature_names => {
+            Ok(prepared) if prepared.feature_names == feature_names => {
                 let info = candidate::view(
                     &prepared,
                     file.spec.clone(),

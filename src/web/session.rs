@@ -275,6 +275,20 @@ pub fn export_model() -> Result<String, JsValue> {
     })
 }
 
+/// The whole run as the search records it ([`crate::report::export::RunExport`]: configuration,
+/// seed, data fingerprint, every trial with its curve, baselines, leaderboard), as JSON text.
+#[wasm_bindgen(js_name = exportRun)]
+pub fn export_run() -> Result<String, JsValue> {
+    with(|s| {
+        let search = s
+            .search
+            .as_ref()
+            .ok_or_else(|| js_err("no search has been run"))?;
+        let run = crate::report::export::RunExport::from_search(search);
+        serde_json::to_string(&run).map_err(|e| js_err(format!("could not write the run: {e}")))
+    })
+}
+
 /// The trials as an Optuna journal (JSON lines).
 #[wasm_bindgen(js_name = exportJournal)]
 pub fn export_journal() -> Result<String, JsValue> {

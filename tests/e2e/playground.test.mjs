@@ -40,7 +40,11 @@ test("WebGPU: a preset link searches iris to the end, with curves, baselines and
     assert.ok((await page.$$("#network svg line")).length > 0, "network edges drawn");
     await page.waitForSelector("#confusion");
     await page.screenshot({ path: join(SHOTS, "playground-webgpu.png"), fullPage: true });
-    console.log(`longest main-thread long task (WebGPU run): ${await longestTask(page)} ms`);
+    // Training runs in the worker; the main thread only draws. A generous bound (shared CI
+    // machines stall) that still catches work moved onto the main thread, which freezes for seconds.
+    const longest = await longestTask(page);
+    console.log(`longest main-thread long task (WebGPU run): ${longest} ms`);
+    assert.ok(longest < 1500, `main thread blocked for ${longest} ms`);
     clean(t);
   } finally {
     await browser.close();
@@ -62,7 +66,9 @@ test("without WebGPU: the CPU path is announced and the search completes", async
     await page.waitForSelector("#boundary");
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, "playground-cpu-moons.png"), fullPage: true });
-    console.log(`longest main-thread long task (CPU run): ${await longestTask(page)} ms`);
+    const longest = await longestTask(page);
+    console.log(`longest main-thread long task (CPU run): ${longest} ms`);
+    assert.ok(longest < 1500, `main thread blocked for ${longest} ms`);
     clean(t);
   } finally {
     await browser.close();

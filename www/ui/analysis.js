@@ -80,7 +80,7 @@ export function renderParallel(box, run, onSelect) {
   const axes = [...names, "score"];
   const W = Math.max(480, box.clientWidth || 700);
   const H = 260;
-  const pad = { l: 30, r: 30, t: 24, b: 34 };
+  const pad = { l: 30, r: 30, t: 24, b: 48 };
   const x = (i) => pad.l + (i * (W - pad.l - pad.r)) / Math.max(1, axes.length - 1);
   const value = (t, a) => (a === "score" ? t.validScore : t.params[a]);
   const scale = axes.map((a) => {
@@ -123,7 +123,8 @@ export function renderParallel(box, run, onSelect) {
   root.append(lines);
   axes.forEach((a, i) => {
     root.append(svg("line", { x1: x(i), x2: x(i), y1: pad.t, y2: H - pad.b, class: "pc-axis" }));
-    root.append(svg("text", { x: x(i), y: H - 12, "text-anchor": "middle", class: "pc-name" }, a === "score" ? run.scoreName : a));
+    // Names alternate between two rows so neighbouring axes' names do not overlap.
+    root.append(svg("text", { x: x(i), y: H - 18 + (i % 2) * 13, "text-anchor": "middle", class: "pc-name" }, a === "score" ? run.scoreName : a));
     root.append(svg("text", { x: x(i), y: pad.t - 8, "text-anchor": "middle", class: "pc-tick" }, fmt(scale[i].max, 2)));
     root.append(svg("text", { x: x(i), y: H - pad.b + 12, "text-anchor": "middle", class: "pc-tick" }, fmt(scale[i].min, 2)));
   });

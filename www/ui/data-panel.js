@@ -135,7 +135,7 @@ export class DataPanel {
     replace(
       this.profileBox,
       el("p", { class: "profile-head" }, el("strong", {}, profile.name), ` — ${fmtInt(profile.rows)} rows, ${profile.features} features used`),
-      csv ? el("p", { class: "privacy", id: "privacy-note" }, "🔒 Your file stays in this tab: it was read by this page's own worker and is never uploaded.") : null,
+      csv ? el("p", { class: "privacy", id: "privacy-note" }, "Your file stays in this tab: it was read by this page's own worker and is never uploaded.") : null,
       el(
         "div",
         { class: "roles" },

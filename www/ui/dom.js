@@ -86,17 +86,19 @@ export function download(name, content, type = "application/json") {
 export function throttle(fn, ms) {
   let timer = null;
   let last = 0;
-  return (...args) => {
+  const run = (args) => {
+    clearTimeout(timer);
+    timer = null;
+    last = performance.now();
+    fn(...args);
+  };
+  const call = (...args) => {
     const wait = last + ms - performance.now();
     clearTimeout(timer);
-    if (wait <= 0) {
-      last = performance.now();
-      fn(...args);
-    } else {
-      timer = setTimeout(() => {
-        last = performance.now();
-        fn(...args);
-      }, wait);
-    }
+    if (wait <= 0) run(args);
+    else timer = setTimeout(() => run(args), wait);
   };
+  /** Runs `fn` now (cancelling a pending delayed call). */
+  call.now = (...args) => run(args);
+  return call;
 }

@@ -21,9 +21,11 @@ export function drawNetwork(container, model) {
   const cols = widths.length;
   const W = Math.max(360, container.clientWidth || 560);
   const H = 300;
-  const padX = 70;
+  // Room on the left and right for the input and output neurons' names.
+  const padL = model.inputNames?.length ? 96 : 60;
+  const padR = model.outputNames?.length ? 84 : 60;
   const padY = 26;
-  const colX = (c) => padX + (c * (W - 2 * padX)) / Math.max(1, cols - 1);
+  const colX = (c) => padL + (c * (W - padL - padR)) / Math.max(1, cols - 1);
   const layout = widths.map((n) => shown(n));
   const y = (c, k) => {
     const m = layout[c].idx.length;
@@ -72,7 +74,8 @@ export function drawNetwork(container, model) {
       }
     });
     if (layout[c].hidden > 0) {
-      g.append(svg("text", { x: colX(c), y: y(c, MAX_NEURONS / 2) - 8, "text-anchor": "middle", class: "more" }, `⋮ +${layout[c].hidden}`));
+      // Below the column, clear of the neurons and their edges.
+      g.append(svg("text", { x: colX(c), y: y(c, layout[c].idx.length - 1) + 20, "text-anchor": "middle", class: "more" }, `+${layout[c].hidden} more`));
     }
     const caption = c === 0 ? `input ${widths[c]}` : c === cols - 1 ? `output ${widths[c]}` : `${widths[c]} ${model.activations?.[c - 1] ?? ""}`;
     g.append(svg("text", { x: colX(c), y: H - 6, "text-anchor": "middle", class: "layer-label" }, caption));
