@@ -13,7 +13,10 @@ fn probe_measures_both_backends_and_picks_the_faster() {
     let gpu = probe.gpu_rate.expect("the GPU was measured");
     assert!(probe.gpu_error.is_none(), "{probe:?}");
     assert!(gpu > 0.0 && gpu.is_finite(), "{probe:?}");
-    assert!(probe.cpu_rate > 0.0 && probe.cpu_rate.is_finite(), "{probe:?}");
+    assert!(
+        probe.cpu_rate > 0.0 && probe.cpu_rate.is_finite(),
+        "{probe:?}"
+    );
     let faster = if gpu > probe.cpu_rate {
         ProbePick::Gpu
     } else {
