@@ -146,8 +146,11 @@ test_all() {
 bench() {
     setup
     build
-    log "native benchmark"
-    ./target/release/automl bench "$@"
+    mkdir -p target/bench
+    log "native benchmark (output also in target/bench/native.txt)"
+    ./target/release/automl bench "$@" | tee target/bench/native.txt
+    log "browser benchmark: headless Chromium, WebGPU + wasm + TF.js (JSON in target/bench/browser.json)"
+    node bench/browser.mjs | tee target/bench/browser.txt
 }
 
 case "${1:-}" in

@@ -17,6 +17,9 @@ use crate::platform::now_ms;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
+pub mod probe;
+pub use probe::{probe_backends, BackendProbe, ProbePick};
+
 /// What to run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BenchConfig {
@@ -91,6 +94,9 @@ pub struct BenchReport {
     pub matmul: Vec<MatmulRate>,
     /// Population training GFLOP/s ÷ best matmul GFLOP/s.
     pub fraction_of_matmul_ceiling: f64,
+    /// The on-load backend probe on the workload's data, when it was run.
+    #[serde(default)]
+    pub probe: Option<BackendProbe>,
 }
 
 /// The benchmark's data and candidates.
@@ -313,6 +319,7 @@ pub async fn run_gpu(
         population_speedup,
         matmul,
         fraction_of_matmul_ceiling: fraction,
+        probe: None,
     })
 }
 
@@ -345,6 +352,10 @@ impl BenchReport {
             "population training reaches {:.0} % of the best matmul rate\n",
             100.0 * self.fraction_of_matmul_ceiling
         ));
+        if let Some(p) = &self.probe {
+            s.push_str(&p.summary());
+            s.push('\n');
+        }
         s
     }
 }

@@ -9,6 +9,7 @@
 //! - [`model_file`]: the best-model JSON file.
 
 pub mod backend;
+pub mod bench;
 pub mod candidate;
 pub mod check;
 pub mod config;

@@ -51,7 +51,11 @@ pub fn run(args: Args) -> Result<(), automl::Error> {
             None
         };
         let ctx = GpuContext::new().await?;
-        bench::run_gpu(ctx, config.clone(), cpu).await
+        let (data, _) = bench::workload(config.seed, 1)?;
+        let probe = bench::probe_backends(&data, Ok(ctx.clone())).await?;
+        let mut report = bench::run_gpu(ctx, config.clone(), cpu).await?;
+        report.probe = Some(probe);
+        Ok::<_, automl::Error>(report)
     })?;
     if args.json {
         let json = serde_json::to_string_pretty(&report)
