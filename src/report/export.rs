@@ -31,6 +31,10 @@ pub struct RunExport {
     pub task: Task,
     /// Rows per part: train, validation, test.
     pub rows: [usize; 3],
+    /// Source row indices (0-based data rows of the dataset) of each part, so that a model's
+    /// predictions on the whole file can be scored on exactly the test rows.
+    #[serde(default)]
+    pub split: crate::data::SplitIndices,
     /// Space searched.
     pub space: SearchSpace,
     /// Scheduler plan.
@@ -80,6 +84,7 @@ impl RunExport {
             data_fingerprint: data.fingerprint.clone(),
             task: data.task.clone(),
             rows: [data.train.rows(), data.valid.rows(), data.test.rows()],
+            split: data.rows.clone(),
             space: search.space().clone(),
             plan: crate::search::schedule::Scheduler::new(
                 &search.config().scheduler,
