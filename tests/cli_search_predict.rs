@@ -41,9 +41,25 @@ fn search_and_predict(dir: &Path, target: &str, seed: &str) -> (RunExport, Model
     );
     let journal = dir.join("trials.jsonl");
     let o = automl(&[
-        "search", "--data", CUSTOMERS, "--target", target, "--epochs", "120", "--max-epochs",
-        "9", "--backend", "cpu", "--seed", seed, "--out", p(&run), "--model", p(&model),
-        "--journal", p(&journal),
+        "search",
+        "--data",
+        CUSTOMERS,
+        "--target",
+        target,
+        "--epochs",
+        "120",
+        "--max-epochs",
+        "9",
+        "--backend",
+        "cpu",
+        "--seed",
+        seed,
+        "--out",
+        p(&run),
+        "--model",
+        p(&model),
+        "--journal",
+        p(&journal),
     ]);
     assert!(o.status.success(), "search failed: {}", stderr(&o));
     let table = String::from_utf8_lossy(&o.stdout);
@@ -52,7 +68,13 @@ fn search_and_predict(dir: &Path, target: &str, seed: &str) -> (RunExport, Model
         serde_json::from_str::<serde_json::Value>(line).unwrap();
     }
     let o = automl(&[
-        "predict", "--model", p(&model), "--data", CUSTOMERS, "--out", p(&preds),
+        "predict",
+        "--model",
+        p(&model),
+        "--data",
+        CUSTOMERS,
+        "--out",
+        p(&preds),
     ]);
     assert!(o.status.success(), "predict failed: {}", stderr(&o));
     let run: RunExport = serde_json::from_slice(&std::fs::read(&run).unwrap()).unwrap();
@@ -101,7 +123,9 @@ fn predict_reproduces_the_leaderboard_test_accuracy() {
         _ => panic!("churned is a classification target"),
     };
     assert_eq!(header.len(), 1 + classes.len());
-    let predicted: Vec<String> = lines.map(|l| l.split(',').next().unwrap().to_string()).collect();
+    let predicted: Vec<String> = lines
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
     assert_eq!(predicted.len(), 300, "one prediction per data row");
     let correct = data
         .rows
@@ -127,11 +151,7 @@ fn predict_reproduces_the_leaderboard_test_rmse() {
     let (run, _, preds) = search_and_predict(&dir, "monthly_spend", "2");
     let data = truth("monthly_spend", 2);
     let best = run.leaderboard.unwrap().best_neural().unwrap().clone();
-    let predicted: Vec<f64> = preds
-        .lines()
-        .skip(1)
-        .map(|l| l.parse().unwrap())
-        .collect();
+    let predicted: Vec<f64> = preds.lines().skip(1).map(|l| l.parse().unwrap()).collect();
     assert_eq!(predicted.len(), 300);
     let se: f64 = data
         .rows
@@ -171,7 +191,11 @@ fn user_errors_have_exit_codes_and_clear_messages() {
         1,
         "no column named \"nope\"",
     );
-    fails(&["search", "--data", "builtin:nope", "-q"], 1, "no built-in dataset");
+    fails(
+        &["search", "--data", "builtin:nope", "-q"],
+        1,
+        "no built-in dataset",
+    );
     let ragged = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ragged.csv");
     fails(&["search", "--data", ragged, "-q"], 1, "row 3");
     fails(&["search", "--budget", "ten", "-q"], 2, "--budget");
@@ -187,7 +211,13 @@ fn user_errors_have_exit_codes_and_clear_messages() {
         "is not a model file",
     );
     fails(
-        &["predict", "--model", p(&dir.join("none.json")), "--data", CUSTOMERS],
+        &[
+            "predict",
+            "--model",
+            p(&dir.join("none.json")),
+            "--data",
+            CUSTOMERS,
+        ],
         1,
         "cannot read",
     );
@@ -195,8 +225,21 @@ fn user_errors_have_exit_codes_and_clear_messages() {
     // A model whose columns the new file lacks.
     let model = dir.join("best.json");
     let o = automl(&[
-        "search", "--data", CUSTOMERS, "--target", "churned", "--epochs", "20", "--max-epochs",
-        "3", "--backend", "cpu", "--no-baselines", "-q", "--model", p(&model),
+        "search",
+        "--data",
+        CUSTOMERS,
+        "--target",
+        "churned",
+        "--epochs",
+        "20",
+        "--max-epochs",
+        "3",
+        "--backend",
+        "cpu",
+        "--no-baselines",
+        "-q",
+        "--model",
+        p(&model),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let fewer = dir.join("fewer.csv");
@@ -219,8 +262,22 @@ fn search_runs_on_the_gpu_backend() {
     let dir = workdir("gpu");
     let model = dir.join("best.json");
     let o = automl(&[
-        "search", "--data", "builtin:iris", "--epochs", "16", "--max-epochs", "3", "--parallel",
-        "4", "--backend", "gpu", "--no-baselines", "--seed", "3", "--model", p(&model),
+        "search",
+        "--data",
+        "builtin:iris",
+        "--epochs",
+        "16",
+        "--max-epochs",
+        "3",
+        "--parallel",
+        "4",
+        "--backend",
+        "gpu",
+        "--no-baselines",
+        "--seed",
+        "3",
+        "--model",
+        p(&model),
     ]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");

@@ -8,5 +8,7 @@ pub async fn open(
     choice: BackendChoice,
     data: TrainData,
 ) -> Result<(Backend, BackendInfo), String> {
-    Backend::choose(choice, data).await.map_err(|e| e.to_string())
+    Backend::choose(choice, data)
+        .await
+        .map_err(|e| e.to_string())
 }

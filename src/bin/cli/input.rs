@@ -1,7 +1,7 @@
 //! Reading the user's files and datasets, with messages that name the file.
 
 use automl::data::{
-    builtin, load_csv, prepare, DataError, LoadOptions, Limits, PrepareOptions, PreparedData,
+    builtin, load_csv, prepare, DataError, Limits, LoadOptions, PrepareOptions, PreparedData,
     RoleOptions, TaskKind,
 };
 use automl::Error;
@@ -81,7 +81,10 @@ pub fn prepared(
     match source {
         Source::Builtin(id) => {
             let table = builtin::load(id, &Default::default())?;
-            Ok(prepare(&table, &options).map_err(|e| Error::Input(format!("builtin:{id}: {e}")))?)
+            Ok(
+                prepare(&table, &options)
+                    .map_err(|e| Error::Input(format!("builtin:{id}: {e}")))?,
+            )
         }
         Source::File(path) => {
             let bytes = read_file(path)?;

@@ -288,7 +288,8 @@ impl View {
     }
 
     fn update(&self, search: &Search) {
-        self.bar.set_position((search.progress() * 1000.0).round() as u64);
+        self.bar
+            .set_position((search.progress() * 1000.0).round() as u64);
         let best = self
             .best
             .map(|o| format!(" · best val {} {}", self.metric, self.show(o.primary)))
