@@ -17,6 +17,7 @@
 //! - [`model`]: candidate network specs and the CPU reference trainer.
 //! - [`gpu`]: the WebGPU/wgpu context and the population trainer's kernels.
 //! - [`bench`]: the fixed trainer benchmark (GPU population, one at a time, CPU, matmul ceiling).
+//! - [`backend`]: which trainer runs (GPU when an adapter exists, else CPU, with the reason).
 //! - [`baselines`]: classical `smartcore` models on the same split.
 //! - [`search`]: search space, samplers, multi-fidelity schedulers, the search state machine.
 //! - [`report`]: metrics, leaderboard and export formats.
@@ -24,6 +25,7 @@
 //! - [`platform`]: the only place that knows whether it runs in a browser or natively.
 //! - `web` (wasm32 only): the thin wasm-bindgen surface used by the page's worker.
 
+pub mod backend;
 pub mod baselines;
 pub mod bench;
 pub mod data;

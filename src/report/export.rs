@@ -31,6 +31,10 @@ pub struct RunExport {
     pub task: Task,
     /// Rows per part: train, validation, test.
     pub rows: [usize; 3],
+    /// Source row indices (0-based data rows of the dataset) of each part, so that a model's
+    /// predictions on the whole file can be scored on exactly the test rows.
+    #[serde(default)]
+    pub split: crate::data::SplitIndices,
     /// Space searched.
     pub space: SearchSpace,
     /// Scheduler plan.
@@ -80,6 +84,7 @@ impl RunExport {
             data_fingerprint: data.fingerprint.clone(),
             task: data.task.clone(),
             rows: [data.train.rows(), data.valid.rows(), data.test.rows()],
+            split: data.rows.clone(),
             space: search.space().clone(),
             plan: crate::search::schedule::Scheduler::new(
                 &search.config().scheduler,
@@ -297,7 +302,31 @@ mod tests {
 pub const MODEL_FORMAT: &str = "automl-model";
 
 /// The best network as a self-contained file: spec, weights, the fitted data preparation and
-/// what the outputs mean. `automl predict` loads it and reproduces the search's predictions.
+/// what the outputs mean. `automl predict` (and the page) load it and reproduce the search's
+/// predictions.
+///
+/// JSON layout (version 1; fields are only ever added, with defaults, without a version bump):
+///
+/// ```text
+/// {
+///   "format": "automl-model", "version": 1,
+///   "dataset": "customers.csv", "data_fingerprint": "…",
+///   "spec": { "inputs": 20, "outputs": 2, "loss": "softmax_cross_entropy",
+///             "hidden": [{"width": 408, "activation": "gelu"}], "dropout": …, "weight_decay": …,
+///             "optimizer": {"kind": "adam_w", …}, "learning_rate": …, "schedule": "constant",
+///             "warmup_epochs": 0, "horizon_epochs": 9, "batch_size": 64, "init": "he", "seed": … },
+///   "weights": { "layers": [{"inputs": 20, "outputs": 408, "w": [… row-major inputs×outputs …],
+///                            "b": [… outputs …]}, …] },          // hidden layers, then output
+///   "preparation": { "inputs": [{"column": "age", "encoder": {"kind": "numeric", …}}, …],
+///                    "feature_names": […], "target": "churned", "dropped": […] },
+///   "task": {"kind": "classification", "classes": ["no", "yes"]} | {"kind": "regression"},
+///   "target_scale": [mean, std] | null,     // regression outputs are `y * std + mean`
+///   "test_metrics": { "task": "classification", "accuracy": …, … } | null
+/// }
+/// ```
+///
+/// Outputs: classification gives softmax probabilities per class (index order of `classes`);
+/// regression gives one standardised value mapped back with `target_scale`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
     /// Always [`MODEL_FORMAT`].

@@ -27,7 +27,7 @@ pub async fn self_check() -> Result<JsValue, JsValue> {
             let check = matmul::self_check(&ctx).await.map_err(js_err)?;
             (Some(ctx.report.clone()), None, Some(check))
         }
-        Err(e) => (None, Some(super::backend::cpu_reason(&e)), None),
+        Err(e) => (None, Some(crate::backend::cpu_reason(&e)), None),
     };
     let iris_accuracy = crate::baselines::iris_logistic_regression(1).map_err(js_err)?;
     to_js(&SelfCheck {

@@ -27,7 +27,11 @@ test("WebGPU: a preset link searches iris to the end, with curves, baselines and
   try {
     await page.goto(`${BASE_URL}/#dataset=iris&budget=20&seed=1&autorun=1`);
     assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
-    assert.equal(await page.getAttribute("#run-status", "data-backend"), "gpu");
+    // `auto` measures both trainers on the data and announces its pick: on SwiftShader the CPU
+    // path wins, and the page must say that it measured rather than that WebGPU is missing.
+    const picked = await page.getAttribute("#run-status", "data-backend");
+    assert.ok(["gpu", "cpu"].includes(picked), `backend ${picked}`);
+    if (picked === "cpu") assert.match(await page.textContent("#backend-note"), /measured faster than the GPU adapter/);
     const rows = await leaderboardRows(page);
     assert.ok(rows.some((r) => r.kind === "neural"), "neural candidates on the leaderboard");
     assert.ok(rows.some((r) => r.kind === "baseline"), "baselines on the leaderboard");
@@ -45,6 +49,22 @@ test("WebGPU: a preset link searches iris to the end, with curves, baselines and
     const longest = await longestTask(page);
     console.log(`longest main-thread long task (WebGPU run): ${longest} ms`);
     assert.ok(longest < 1500, `main thread blocked for ${longest} ms`);
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("WebGPU requested: the GPU population trainer runs the search in the page", async () => {
+  const t = await openPage({ webgpu: true });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#dataset=xor&budget=8&seed=3&backend=gpu&autorun=1`);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    assert.equal(await page.getAttribute("#run-status", "data-backend"), "gpu");
+    assert.match(await page.textContent("#backend-note"), /swiftshader/i);
+    const rows = await leaderboardRows(page);
+    assert.ok(rows.some((r) => r.kind === "neural"), "neural candidates trained on the GPU");
     clean(t);
   } finally {
     await browser.close();

@@ -5,7 +5,10 @@ use std::process::ExitCode;
 
 mod bench;
 mod devices;
+mod input;
 mod inspect;
+mod predict;
+mod search;
 
 /// AutoML playground engine: neural architecture and hyperparameter search on your own machine.
 #[derive(Parser)]
@@ -23,15 +26,22 @@ enum Command {
     Inspect(inspect::Args),
     /// Time the trainers on a fixed workload (GPU population, one at a time, CPU).
     Bench(bench::Args),
+    /// Search for the best network within a budget; compare it with classical baselines.
+    Search(search::Args),
+    /// Predict a CSV file with a model written by `automl search --model`.
+    Predict(predict::Args),
 }
 
-/// Exit codes: 0 success, 1 runtime failure, 2 usage error (clap).
+/// Exit codes: 0 success, 1 runtime failure (including unreadable or invalid files and data),
+/// 2 usage error (arguments).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Devices(args) => devices::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Predict(args) => predict::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

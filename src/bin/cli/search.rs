@@ -1,0 +1,429 @@
+//! `automl search`: runs a search on a CSV file or a built-in dataset with a progress bar and
+//! event lines, prints the leaderboard and writes the run, the best model and an Optuna journal.
+
+use super::input::{prepared, write_file, write_json, Source};
+use automl::backend::{Backend, BackendChoice};
+use automl::data::{PreparedData, Task, TaskKind};
+use automl::platform::block_on;
+use automl::report::export::{optuna_journal, ModelFile, RunExport};
+use automl::search::events::Event;
+use automl::search::run::{Search, SearchConfig};
+use automl::search::sampler::evolution::EvolutionConfig;
+use automl::search::sampler::{Objective, SamplerConfig};
+use automl::search::schedule::{Fidelity, Plan, SchedulerConfig};
+use automl::search::Budget;
+use automl::Error;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Options of `automl search`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// A CSV file, or `builtin:NAME` (iris, wine, breast_cancer, digits, diabetes, …). Default:
+    /// builtin:iris.
+    #[arg(long)]
+    data: Option<String>,
+    /// Target column (default: the dataset's target, or the last column of a CSV file).
+    #[arg(long)]
+    target: Option<String>,
+    /// Task, when the inferred one is wrong.
+    #[arg(long, value_parser = ["classification", "regression"])]
+    task: Option<String>,
+    /// Columns not to use as features (repeatable).
+    #[arg(long)]
+    exclude: Vec<String>,
+    /// Wall-clock budget of the search phase: `90`, `90s`, `2m`, `1.5m` (default 60s when no
+    /// --epochs is given).
+    #[arg(long, value_parser = parse_budget)]
+    budget: Option<f64>,
+    /// Budget in candidate-epochs (one candidate trained one epoch = 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    epochs: Option<u64>,
+    /// Proposal strategy [default: tpe; evolution with --inherit].
+    #[arg(long, value_parser = ["tpe", "random", "evolution"])]
+    sampler: Option<String>,
+    /// Early stopping: asha, hyperband, sh (successive halving) or none.
+    #[arg(long, default_value = "asha", value_parser = ["asha", "hyperband", "sh", "none"])]
+    scheduler: String,
+    /// Evolution children start from their parent's weights (implies --sampler evolution).
+    #[arg(long)]
+    inherit: bool,
+    /// Seed of the run (split, proposals, initial weights, baselines).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Trainer: auto (GPU when an adapter exists), gpu or cpu.
+    #[arg(long, default_value = "auto")]
+    backend: BackendChoice,
+    /// Epochs of a candidate that trains to the end; the lowest rung is max/27 (at least 1).
+    #[arg(long, default_value_t = 81, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    max_epochs: u32,
+    /// Candidates trained together (ASHA slots, or the population without early stopping).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    parallel: u32,
+    /// Skip the classical baselines.
+    #[arg(long)]
+    no_baselines: bool,
+    /// Retrain the winner on train + validation before its test evaluation.
+    #[arg(long)]
+    refit: bool,
+    /// Write the whole run as JSON here.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write the best network (with its data preparation) here, for `automl predict`.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Write the trials as an Optuna journal (JSON lines) here.
+    #[arg(long)]
+    journal: Option<PathBuf>,
+    /// No progress bar or event lines; only the leaderboard.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Parses `90`, `90s`, `2m`, `1.5m`, `1h` into seconds.
+fn parse_budget(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let (number, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&t[..i], &t[i..]),
+        None => (t, "s"),
+    };
+    let scale = match unit {
+        "s" | "sec" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(format!("unknown unit {other:?} (use s, m or h, e.g. 60s)")),
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 60s, 2m)"))?;
+    let seconds = value * scale;
+    if !seconds.is_finite() || seconds <= 0.0 || seconds > 7.0 * 86_400.0 {
+        return Err(format!("{s:?} must be more than 0 and at most a week"));
+    }
+    Ok(seconds)
+}
+
+/// A usage error found after parsing (exit code 2, clap's format).
+fn usage(message: &str) -> ! {
+    use clap::CommandFactory;
+    super::Cli::command()
+        .error(clap::error::ErrorKind::ArgumentConflict, message)
+        .exit()
+}
+
+fn config(args: &Args) -> SearchConfig {
+    let sampler = match (args.sampler.as_deref(), args.inherit) {
+        (Some("evolution"), inherit) | (None, inherit @ true) => {
+            SamplerConfig::Evolution(EvolutionConfig {
+                inherit,
+                ..EvolutionConfig::default()
+            })
+        }
+        (Some(other), true) => usage(&format!(
+            "--inherit needs --sampler evolution (got --sampler {other})"
+        )),
+        (Some("random"), false) => SamplerConfig::Random,
+        _ => SamplerConfig::Tpe(Default::default()),
+    };
+    let scheduler = match args.scheduler.as_str() {
+        "hyperband" => SchedulerConfig::Hyperband,
+        "sh" => SchedulerConfig::SuccessiveHalving,
+        "none" => SchedulerConfig::None {
+            parallel: args.parallel,
+        },
+        _ => SchedulerConfig::Asha {
+            slots: args.parallel,
+        },
+    };
+    let seconds = match (args.budget, args.epochs) {
+        (None, None) => Some(60.0),
+        (s, _) => s,
+    };
+    SearchConfig {
+        seed: args.seed,
+        sampler,
+        scheduler,
+        fidelity: Fidelity {
+            min_epochs: (args.max_epochs / 27).max(1),
+            max_epochs: args.max_epochs,
+            eta: 3,
+        },
+        budget: Budget {
+            seconds,
+            epochs: args.epochs,
+        },
+        baselines: !args.no_baselines,
+        ..SearchConfig::default()
+    }
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let config = config(&args);
+    let task = args.task.as_deref().map(|t| match t {
+        "regression" => TaskKind::Regression,
+        _ => TaskKind::Classification,
+    });
+    let source = Source::parse(args.data.as_deref());
+    let data = prepared(
+        &source,
+        args.target.clone(),
+        task,
+        args.exclude.clone(),
+        args.seed,
+    )?;
+    let mut search = Search::new(config, &data).map_err(|e| Error::Input(e.to_string()))?;
+    let (mut trainer, info) = block_on(Backend::choose(args.backend, search.train_data()))
+        .map_err(|e| Error::Input(e.to_string()))?;
+    let start_unix_ms = unix_ms();
+    let mut view = View::new(args.quiet, &data);
+    view.line(info.announcement());
+    while !search.is_finished() {
+        let events = block_on(search.step(&mut trainer)).map_err(|e| {
+            view.bar.finish_and_clear();
+            Error::Input(e.to_string())
+        })?;
+        for event in &events {
+            view.event(event, &search);
+        }
+        view.update(&search);
+    }
+    let mut refit = if args.refit {
+        Some(
+            block_on(Backend::choose(args.backend, search.refit_data()))
+                .map_err(|e| Error::Input(e.to_string()))?
+                .0,
+        )
+    } else {
+        None
+    };
+    let events = block_on(search.finish(refit.as_mut())).map_err(|e| {
+        view.bar.finish_and_clear();
+        Error::Input(e.to_string())
+    })?;
+    view.bar.finish_and_clear();
+    for event in &events {
+        view.event(event, &search);
+    }
+    if let Some(board) = search.leaderboard() {
+        print!("{}", board.table());
+    }
+    if let Some(path) = &args.out {
+        write_json(path, &RunExport::from_search(&search))?;
+        view.line(format!("run written to {}", path.display()));
+    }
+    if let Some(path) = &args.model {
+        match ModelFile::from_search(&search) {
+            Some(model) => {
+                write_json(path, &model)?;
+                view.line(format!("best model written to {}", path.display()));
+            }
+            None => {
+                return Err(Error::Input(format!(
+                    "no network finished training within the budget; {} was not written",
+                    path.display()
+                )))
+            }
+        }
+    }
+    if let Some(path) = &args.journal {
+        let study = format!("{}-seed{}", data.name, args.seed);
+        write_file(
+            path,
+            optuna_journal(&search, &study, start_unix_ms).as_bytes(),
+        )?;
+        view.line(format!("Optuna journal written to {}", path.display()));
+    }
+    Ok(())
+}
+
+fn unix_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// The terminal view: a progress bar (elapsed against the budget, with ETA) and event lines.
+struct View {
+    bar: ProgressBar,
+    quiet: bool,
+    best: Option<Objective>,
+    metric: &'static str,
+    scale: Option<(f32, f32)>,
+}
+
+impl View {
+    fn new(quiet: bool, data: &PreparedData) -> View {
+        let bar = if quiet {
+            ProgressBar::hidden()
+        } else {
+            let bar = ProgressBar::new(1000);
+            let style = ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{bar:30}] {percent:>3}% ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar.enable_steady_tick(Duration::from_millis(250));
+            bar
+        };
+        View {
+            bar,
+            quiet,
+            best: None,
+            metric: match data.task {
+                Task::Classification { .. } => "acc",
+                Task::Regression => "RMSE",
+            },
+            scale: data.target_scale,
+        }
+    }
+
+    fn line(&self, text: String) {
+        if !self.quiet {
+            self.bar.suspend(|| eprintln!("{text}"));
+        }
+    }
+
+    fn update(&self, search: &Search) {
+        self.bar
+            .set_position((search.progress() * 1000.0).round() as u64);
+        let best = self
+            .best
+            .map(|o| format!(" · best val {} {}", self.metric, self.show(o.primary)))
+            .unwrap_or_default();
+        self.bar.set_message(format!(
+            "{} trials · {} epochs{best}",
+            search.trials().len(),
+            search.epochs_used()
+        ));
+    }
+
+    /// An objective's primary value as the user reads it (accuracy, or RMSE in target units).
+    fn show(&self, primary: f64) -> String {
+        match self.scale {
+            None => format!("{:.4}", 1.0 - primary),
+            Some((_, std)) => format!("{:.4}", primary * std as f64),
+        }
+    }
+
+    fn event(&mut self, event: &Event, search: &Search) {
+        match event {
+            Event::SearchStarted {
+                dataset,
+                task,
+                seed,
+                plan,
+                rows,
+                sampler,
+                inherit,
+                budget,
+                ..
+            } => {
+                let budget = match (budget.seconds, budget.epochs) {
+                    (Some(s), Some(e)) => format!("{s:.0} s or {e} epochs"),
+                    (Some(s), None) => format!("{s:.0} s"),
+                    (None, Some(e)) => format!("{e} epochs"),
+                    (None, None) => "trial limit".into(),
+                };
+                self.line(format!(
+                    "search {dataset} ({task}; {} train / {} valid / {} test rows), sampler {sampler}{}, seed {seed}, budget {budget}",
+                    rows[0], rows[1], rows[2],
+                    if *inherit { " with weight inheritance" } else { "" },
+                ));
+                self.line(plan_text(plan));
+            }
+            Event::BaselineFinished {
+                name,
+                valid,
+                fit_ms,
+                error,
+            } => match (valid, error) {
+                (Some(m), _) => self.line(format!(
+                    "baseline {name:<22} val {} {}  ({fit_ms:.0} ms)",
+                    m.primary_name(),
+                    fmt_metric(m.primary())
+                )),
+                (None, Some(e)) => self.line(format!("baseline {name:<22} failed: {e}")),
+                (None, None) => {}
+            },
+            Event::TrialFinished {
+                trial,
+                objective: Some(objective),
+                epochs,
+                ..
+            } => {
+                let better = self
+                    .best
+                    .is_none_or(|b| objective.cmp(&b) == std::cmp::Ordering::Less);
+                if better && objective.primary.is_finite() {
+                    self.best = Some(*objective);
+                    let summary = search
+                        .trials()
+                        .get(*trial as usize)
+                        .map(|t| t.spec.summary())
+                        .unwrap_or_default();
+                    self.line(format!(
+                        "new best: trial {trial} ({summary}) val {} {} after {epochs} epochs",
+                        self.metric,
+                        self.show(objective.primary)
+                    ));
+                }
+            }
+            Event::Diverged { trial, epoch } => {
+                self.line(format!("trial {trial} diverged at epoch {epoch}"))
+            }
+            Event::SearchFinished {
+                elapsed_ms,
+                trials,
+                epochs,
+                ..
+            } => self.line(format!(
+                "searched {:.1} s: {trials} trials, {epochs} candidate-epochs",
+                elapsed_ms / 1000.0
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn fmt_metric(v: f64) -> String {
+    format!("{v:.4}")
+}
+
+/// The scheduler plan in one or a few lines: candidates × epochs per rung, per bracket.
+fn plan_text(plan: &Plan) -> String {
+    let mut out = format!("plan: {}", plan.scheduler);
+    if let Some(p) = plan.parallel {
+        out += &format!(", {p} candidates trained together");
+    }
+    for b in &plan.brackets {
+        let rungs: Vec<String> = b
+            .rungs
+            .iter()
+            .map(|r| format!("{}×{}ep", r.candidates, r.epochs))
+            .collect();
+        out += &format!("\n  bracket s={}: {}", b.s, rungs.join(" → "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_budget;
+
+    #[test]
+    fn budgets_parse() {
+        assert_eq!(parse_budget("60"), Ok(60.0));
+        assert_eq!(parse_budget("60s"), Ok(60.0));
+        assert_eq!(parse_budget("1.5m"), Ok(90.0));
+        assert_eq!(parse_budget("1h"), Ok(3600.0));
+        assert!(parse_budget("0s").is_err());
+        assert!(parse_budget("-3").is_err());
+        assert!(parse_budget("10x").is_err());
+        assert!(parse_budget("abc").is_err());
+        assert!(parse_budget("nan").is_err());
+    }
+}

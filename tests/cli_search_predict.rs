@@ -1,0 +1,288 @@
+//! The `automl` binary end to end: `search` on a CSV file that is not a built-in dataset (with
+//! categorical and missing values), then `predict` on the same file, and the user errors.
+
+use automl::data::{load_csv, prepare, LoadOptions, PrepareOptions, RoleOptions};
+use automl::report::export::{ModelFile, RunExport};
+use automl::report::metrics::Metrics;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CUSTOMERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/customers.csv");
+
+fn automl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_automl"))
+        .args(args)
+        .env("XDG_RUNTIME_DIR", "/tmp")
+        .output()
+        .unwrap()
+}
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Runs a search on customers.csv (CPU, fixed seed, tiny epoch budget) and then `predict`.
+fn search_and_predict(dir: &Path, target: &str, seed: &str) -> (RunExport, ModelFile, String) {
+    let (run, model, preds) = (
+        dir.join("run.json"),
+        dir.join("best.json"),
+        dir.join("predictions.csv"),
+    );
+    let journal = dir.join("trials.jsonl");
+    let o = automl(&[
+        "search",
+        "--data",
+        CUSTOMERS,
+        "--target",
+        target,
+        "--epochs",
+        "120",
+        "--max-epochs",
+        "9",
+        "--backend",
+        "cpu",
+        "--seed",
+        seed,
+        "--out",
+        p(&run),
+        "--model",
+        p(&model),
+        "--journal",
+        p(&journal),
+    ]);
+    assert!(o.status.success(), "search failed: {}", stderr(&o));
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("rank") && (table.contains("majority") || table.contains("mean")));
+    for line in std::fs::read_to_string(&journal).unwrap().lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    let o = automl(&[
+        "predict",
+        "--model",
+        p(&model),
+        "--data",
+        CUSTOMERS,
+        "--out",
+        p(&preds),
+    ]);
+    assert!(o.status.success(), "predict failed: {}", stderr(&o));
+    let run: RunExport = serde_json::from_slice(&std::fs::read(&run).unwrap()).unwrap();
+    let model: ModelFile = serde_json::from_slice(&std::fs::read(&model).unwrap()).unwrap();
+    (run, model, std::fs::read_to_string(&preds).unwrap())
+}
+
+/// The rows as the search saw them (the same split seed and roles).
+fn truth(target: &str, seed: u64) -> automl::data::PreparedData {
+    let bytes = std::fs::read(CUSTOMERS).unwrap();
+    let roles = RoleOptions {
+        target: Some(target.into()),
+        ..RoleOptions::default()
+    };
+    let load = LoadOptions {
+        roles: roles.clone(),
+        ..LoadOptions::default()
+    };
+    let (table, _) = load_csv(&bytes, "customers.csv", &load).unwrap();
+    prepare(
+        &table,
+        &PrepareOptions {
+            roles,
+            seed,
+            ..PrepareOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn predict_reproduces_the_leaderboard_test_accuracy() {
+    let dir = workdir("classification");
+    let (run, model, preds) = search_and_predict(&dir, "churned", "5");
+    let data = truth("churned", 5);
+    assert_eq!(run.split, data.rows, "run export must record the split");
+    let board = run.leaderboard.unwrap();
+    let best = board.best_neural().unwrap();
+    assert!(board.best_baseline().is_some());
+    assert_eq!(model.test_metrics.as_ref(), Some(&best.test));
+
+    let mut lines = preds.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let classes = match &model.task {
+        automl::data::Task::Classification { classes } => classes.clone(),
+        _ => panic!("churned is a classification target"),
+    };
+    assert_eq!(header.len(), 1 + classes.len());
+    let predicted: Vec<String> = lines
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect();
+    assert_eq!(predicted.len(), 300, "one prediction per data row");
+    let correct = data
+        .rows
+        .test
+        .iter()
+        .zip(&data.test.y)
+        .filter(|(&row, &y)| predicted[row] == classes[y as usize])
+        .count();
+    let accuracy = correct as f64 / data.test.rows() as f64;
+    let Metrics::Classification(test) = &best.test else {
+        panic!("classification metrics expected")
+    };
+    assert!(
+        (accuracy - test.accuracy).abs() < 1e-9,
+        "predict gives test accuracy {accuracy}, the leaderboard says {}",
+        test.accuracy
+    );
+}
+
+#[test]
+fn predict_reproduces_the_leaderboard_test_rmse() {
+    let dir = workdir("regression");
+    let (run, _, preds) = search_and_predict(&dir, "monthly_spend", "2");
+    let data = truth("monthly_spend", 2);
+    let best = run.leaderboard.unwrap().best_neural().unwrap().clone();
+    let predicted: Vec<f64> = preds.lines().skip(1).map(|l| l.parse().unwrap()).collect();
+    assert_eq!(predicted.len(), 300);
+    let se: f64 = data
+        .rows
+        .test
+        .iter()
+        .zip(&data.test.y)
+        .map(|(&row, &y)| (predicted[row] - data.unscale(y) as f64).powi(2))
+        .sum();
+    let rmse = (se / data.test.rows() as f64).sqrt();
+    let Metrics::Regression(test) = &best.test else {
+        panic!("regression metrics expected")
+    };
+    assert!(
+        (rmse - test.rmse).abs() <= 1e-3 * test.rmse.max(1.0),
+        "predict gives test RMSE {rmse}, the leaderboard says {}",
+        test.rmse
+    );
+}
+
+/// Exit code and a one-line message naming the problem; never a panic.
+fn fails(args: &[&str], code: i32, needle: &str) {
+    let o = automl(args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
+    assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+}
+
+#[test]
+fn user_errors_have_exit_codes_and_clear_messages() {
+    let dir = workdir("errors");
+    let missing = dir.join("missing.csv");
+    fails(&["search", "--data", p(&missing), "-q"], 1, "cannot read");
+    fails(
+        &["search", "--data", CUSTOMERS, "--target", "nope", "-q"],
+        1,
+        "no column named \"nope\"",
+    );
+    fails(
+        &["search", "--data", "builtin:nope", "-q"],
+        1,
+        "no built-in dataset",
+    );
+    let ragged = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ragged.csv");
+    fails(&["search", "--data", ragged, "-q"], 1, "row 3");
+    fails(&["search", "--budget", "ten", "-q"], 2, "--budget");
+    fails(&["search", "--budget", "0s", "-q"], 2, "--budget");
+    fails(&["search", "--sampler", "tpe", "--inherit"], 2, "--inherit");
+    fails(&["search", "--backend", "tpu"], 2, "unknown backend");
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"format\": \"automl-model\"}").unwrap();
+    fails(
+        &["predict", "--model", p(&bad), "--data", CUSTOMERS],
+        1,
+        "is not a model file",
+    );
+    fails(
+        &[
+            "predict",
+            "--model",
+            p(&dir.join("none.json")),
+            "--data",
+            CUSTOMERS,
+        ],
+        1,
+        "cannot read",
+    );
+
+    // A model whose columns the new file lacks.
+    let model = dir.join("best.json");
+    let o = automl(&[
+        "search",
+        "--data",
+        CUSTOMERS,
+        "--target",
+        "churned",
+        "--epochs",
+        "20",
+        "--max-epochs",
+        "3",
+        "--backend",
+        "cpu",
+        "--no-baselines",
+        "-q",
+        "--model",
+        p(&model),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fewer = dir.join("fewer.csv");
+    let text: String = std::fs::read_to_string(CUSTOMERS)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(',').take(4).collect::<Vec<_>>().join(",") + "\n")
+        .collect();
+    std::fs::write(&fewer, text).unwrap();
+    fails(
+        &["predict", "--model", p(&model), "--data", p(&fewer)],
+        1,
+        "lacks the column",
+    );
+}
+
+/// The GPU population trainer through the search (lavapipe when there is no GPU).
+#[test]
+fn search_runs_on_the_gpu_backend() {
+    let dir = workdir("gpu");
+    let model = dir.join("best.json");
+    let o = automl(&[
+        "search",
+        "--data",
+        "builtin:iris",
+        "--epochs",
+        "16",
+        "--max-epochs",
+        "3",
+        "--parallel",
+        "4",
+        "--backend",
+        "gpu",
+        "--no-baselines",
+        "--seed",
+        "3",
+        "--model",
+        p(&model),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("training on the GPU"), "{err}");
+    let model: ModelFile = serde_json::from_slice(&std::fs::read(&model).unwrap()).unwrap();
+    model.check().unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("rank"));
+}
