@@ -52,7 +52,7 @@ pub struct Args {
     /// Seed of the run (split, proposals, initial weights, baselines).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Trainer: auto (GPU when an adapter exists), gpu or cpu.
+    /// Trainer: auto (the faster of GPU and CPU, measured by a quick probe), gpu or cpu.
     #[arg(long, default_value = "auto")]
     backend: BackendChoice,
     /// Epochs of a candidate that trains to the end; the lowest rung is max/27 (at least 1).
