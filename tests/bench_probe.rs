@@ -1,5 +1,6 @@
 //! The on-load backend probe: it measures both backends on the real trainers (lavapipe natively)
 //! and picks the faster, and falls back to the CPU with the reason when there is no GPU.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::bench::{self, probe::probe_data, probe_backends, ProbePick};
 use automl::gpu::GpuContext;

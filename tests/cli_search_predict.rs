@@ -1,5 +1,6 @@
 //! The `automl` binary end to end: `search` on a CSV file that is not a built-in dataset (with
 //! categorical and missing values), then `predict` on the same file, and the user errors.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::data::{load_csv, prepare, LoadOptions, PrepareOptions, RoleOptions};
 use automl::report::export::{ModelFile, RunExport};

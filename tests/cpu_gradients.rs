@@ -1,5 +1,6 @@
 //! Finite-difference checks of the CPU trainer's gradients: every activation, both losses,
 //! multi-layer networks, with dropout masks fixed by the step index.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::model::{
     batch_gradients, initial_weights, Activation, Init, LayerSpec, Loss, Optimizer, RawSpec,

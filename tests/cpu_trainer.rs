@@ -1,5 +1,6 @@
 //! The CPU trainer end to end: learning, pause/resume equivalence, divergence containment,
 //! determinism across thread counts, prediction, and input errors.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::model::trainer::{CandidateId, TrainError, Trainer};
 use automl::model::{

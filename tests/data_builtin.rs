@@ -1,4 +1,5 @@
 //! Every built-in dataset: shape, class counts, names, and that it prepares.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::data::{builtin, prepare, ColumnValues, PrepareOptions, Task, TaskKind};
 

@@ -1,4 +1,5 @@
 //! The messy-CSV corpus in tests/data: each file profiles correctly or fails with the right error.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::data::{
     load_csv, ColumnKind, DataError, LoadOptions, Profile, Role, RoleOptions, Table, TaskKind,

@@ -1,6 +1,7 @@
 //! Memory measurement for the stated browser budget: 200,000 rows × 200 numeric columns.
 //! Ignored by default (it allocates about 1 GB); run with
 //! `cargo test --release --test data_memory -- --ignored --nocapture`.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::data::{load_csv, prepare, LoadOptions, PrepareOptions};
 

@@ -1,4 +1,5 @@
 //! Splits, preparation without leakage, and scoring new rows with a fitted preparation.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::data::{
     builtin, load_csv, prepare, prepare_folds, split, CsvOptions, Fractions, LoadOptions,

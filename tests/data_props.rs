@@ -1,4 +1,5 @@
 //! Property tests: reading, profiling and preparing never panic, whatever the bytes.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::data::{load_csv, prepare, CsvOptions, LoadOptions, PrepareOptions};
 use proptest::prelude::*;

@@ -1,6 +1,7 @@
 //! The GPU population trainer on the native adapter (lavapipe on machines without a GPU):
 //! pause/resume equivalence, divergence containment, weight inheritance, prediction, limits.
 //! Agreement with the CPU reference trainer is in `gpu_vs_cpu.rs`.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

@@ -4,6 +4,7 @@
 //! Tolerance: the two paths sum in different orders and use different `exp`/`tanh`
 //! implementations, so values agree to float rounding amplified by training: metrics within
 //! `METRIC_TOL` and weights within `WEIGHT_TOL`, both relative to `max(1, |value|)`.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

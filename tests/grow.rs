@@ -1,4 +1,5 @@
 //! Weight inheritance: copied, widened and deepened children compute their parent's function.
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::model::trainer::Trainer;
 use automl::model::{

@@ -1,4 +1,5 @@
 //! The search state machine end to end on the CPU trainer with real data (tiny budgets).
+#![cfg(not(target_arch = "wasm32"))]
 
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;

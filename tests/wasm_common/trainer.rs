@@ -34,7 +34,7 @@ fn flat(w: &Weights) -> Vec<f32> {
 /// A mixed population trained together on WebGPU agrees with the CPU reference trainer.
 pub async fn population_matches_cpu() {
     use Activation::*;
-    let specs = vec![
+    let specs = [
         spec(&[(8, Relu)], adam(), 0.0, 0.0, 8, true, 1),
         spec(&[(6, LeakyRelu), (5, Tanh)], sgd(), 0.0, 0.01, 16, true, 2),
         spec(
