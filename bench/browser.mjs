@@ -19,7 +19,7 @@ const QUICK = process.argv.includes("--quick");
 // BENCH_OPTIONS (JSON) overrides any option of bench/browser/bench.js's DEFAULTS.
 const OPTIONS = {
   ...(QUICK
-    ? { candidates: 8, epochs: 1, oneAtATime: 2, matmulSizes: [256], tfjs: { webgpu: [1, 1], webgl: [1, 1], cpu: [2, 1] } }
+    ? { candidates: 8, epochs: 1, oneAtATime: 2, matmulSizes: [256], tfjs: { webgpu: [1, 1], webgl: [1, 1], cpu: [2, 1] }, dataMemory: [2000, 20] }
     : {}),
   ...JSON.parse(process.env.BENCH_OPTIONS ?? "{}"),
 };
@@ -139,6 +139,13 @@ async function main() {
     }
     const p = result.probe;
     console.log(`backend probe: GPU ${fmt(p.gpu_rate, 1)}, CPU ${fmt(p.cpu_rate, 1)} cand-epochs/s (${p.candidates} candidates × ${p.train_rows} rows, ${p.total_ms.toFixed(0)} ms) → ${p.pick}`);
+    const dm = result.dataMemory;
+    if (dm) {
+      const mib = (b) => (b / 1048576).toFixed(0);
+      console.log(
+        `data layer in wasm: ${dm.rows} × ${dm.columns} CSV (${mib(dm.csv_bytes)} MiB): memory ${mib(dm.memory_start)} → ${mib(dm.memory_after_csv)} (CSV text) → ${mib(dm.memory_after_load)} (load + profile, ${(dm.load_ms / 1000).toFixed(1)} s) → ${mib(dm.memory_after_prepare)} MiB (prepare, ${(dm.prepare_ms / 1000).toFixed(1)} s)`,
+      );
+    }
     for (const [k, v] of Object.entries(result.errors)) console.log(`not measured: ${k}: ${v}`);
     for (const x of result.targets) {
       const verdict = x.met === null ? "not measured" : x.met ? "met" : "missed";

@@ -1,6 +1,6 @@
 // The browser half of the trainer benchmark. `window.runBench(options)` runs every path and
 // resolves to one JSON-ready object; bench/browser.mjs calls it in headless Chromium.
-import init, { benchWorkload, benchCpu, benchGpu, benchProbe } from "/pkg/automl.js";
+import init, { benchWorkload, benchCpu, benchGpu, benchProbe, benchDataMemory } from "/pkg/automl.js";
 
 /** Defaults: the issue's workload, with subsets where a path is too slow to time in full. */
 export const DEFAULTS = {
@@ -11,6 +11,8 @@ export const DEFAULTS = {
   matmulSizes: [256, 512, 1024],
   // TF.js trains one candidate at a time; [candidates, timed epochs] per backend.
   tfjs: { webgpu: [4, 1], webgl: [4, 2], cpu: [8, 3] },
+  // The data layer's stated browser limit: rows × columns of a numeric CSV loaded and prepared.
+  dataMemory: [200000, 200],
 };
 
 const logEl = () => document.getElementById("log");
@@ -177,6 +179,13 @@ async function runBench(options = {}) {
     }
   }
   log("done");
+  log(`data layer: ${o.dataMemory[0]} × ${o.dataMemory[1]} numeric CSV, wasm memory`);
+  try {
+    out.dataMemory = benchDataMemory(o.dataMemory[0], o.dataMemory[1], o.seed);
+    log(`  ${JSON.stringify(out.dataMemory)}`);
+  } catch (e) {
+    out.errors.dataMemory = String(e);
+  }
   return out;
 }
 

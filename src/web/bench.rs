@@ -125,3 +125,76 @@ pub async fn bench_probe(seed: u32) -> Result<JsValue, JsValue> {
     let probe = bench::probe_backends(&data, gpu).await.map_err(js_err)?;
     to_js(&probe)
 }
+
+/// Memory and time of the data layer on a large numeric CSV, in this browser's wasm memory.
+#[derive(Serialize)]
+struct DataMemoryOut {
+    rows: usize,
+    columns: usize,
+    csv_bytes: usize,
+    /// wasm linear memory (bytes) at each stage; it only grows, so the last is the peak.
+    memory_start: f64,
+    memory_after_csv: f64,
+    memory_after_load: f64,
+    memory_after_prepare: f64,
+    load_ms: f64,
+    prepare_ms: f64,
+}
+
+fn wasm_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as f64
+        })
+        .unwrap_or(f64::NAN)
+}
+
+/// Generates a seeded `rows × columns` numeric CSV (last column a 3-class target), then loads,
+/// profiles and prepares it as the page does, reporting wasm memory after each stage.
+#[wasm_bindgen(js_name = benchDataMemory)]
+pub fn bench_data_memory(rows: usize, columns: usize, seed: u32) -> Result<JsValue, JsValue> {
+    use crate::data::{load_csv, prepare, LoadOptions, PrepareOptions};
+    use crate::platform::now_ms;
+    use std::fmt::Write;
+    let memory_start = wasm_memory_bytes();
+    let mut rng = crate::rng::Rng::new(seed as u64);
+    let mut csv = String::with_capacity(rows * columns * 8);
+    let header: Vec<String> = (0..columns.saturating_sub(1))
+        .map(|c| format!("x{c}"))
+        .chain(std::iter::once("target".to_string()))
+        .collect();
+    csv.push_str(&header.join(","));
+    csv.push('\n');
+    for _ in 0..rows {
+        for _ in 0..columns.saturating_sub(1) {
+            let _ = write!(csv, "{:.3},", rng.next_f32() * 100.0);
+        }
+        let _ = writeln!(csv, "{}", rng.below(3));
+    }
+    let memory_after_csv = wasm_memory_bytes();
+    let t0 = now_ms();
+    let (table, _profile) =
+        load_csv(csv.as_bytes(), "generated.csv", &LoadOptions::default()).map_err(js_err)?;
+    let load_ms = now_ms() - t0;
+    let memory_after_load = wasm_memory_bytes();
+    let t1 = now_ms();
+    let prepared = prepare(&table, &PrepareOptions::default()).map_err(js_err)?;
+    let prepare_ms = now_ms() - t1;
+    let memory_after_prepare = wasm_memory_bytes();
+    drop(prepared);
+    to_js(&DataMemoryOut {
+        rows,
+        columns,
+        csv_bytes: csv.len(),
+        memory_start,
+        memory_after_csv,
+        memory_after_load,
+        memory_after_prepare,
+        load_ms,
+        prepare_ms,
+    })
+}
