@@ -23,7 +23,7 @@ const OPTIONS = {
     : {}),
   ...JSON.parse(process.env.BENCH_OPTIONS ?? "{}"),
 };
-// The TOOLCHAIN.md reference: a 32×32-tiled WGSL matmul on this SwiftShader adapter, n = 1024.
+// Reference: a 32×32-tiled WGSL matmul measured earlier on this SwiftShader adapter, n = 1024.
 const REFERENCE_MATMUL_GFLOPS = 1.52;
 
 const ROUTES = {
