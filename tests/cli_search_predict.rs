@@ -287,3 +287,101 @@ fn search_runs_on_the_gpu_backend() {
     model.check().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("rank"));
 }
+
+/// Ctrl-C (SIGINT) stops the search, saves its state with `--save-state`, and still prints the
+/// leaderboard; `--resume` continues from the saved trials and budget to the end.
+#[test]
+fn interrupt_saves_the_state_and_resume_continues_it() {
+    use std::process::Stdio;
+    let dir = workdir("interrupt");
+    let state = dir.join("state.json");
+    let child = Command::new(env!("CARGO_BIN_EXE_automl"))
+        .args([
+            "search",
+            "--data",
+            "builtin:digits",
+            "--epochs",
+            "1000000",
+            "--backend",
+            "cpu",
+            "--no-baselines",
+            "-q",
+            "--save-state",
+            p(&state),
+        ])
+        .env("XDG_RUNTIME_DIR", "/tmp")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it train for a while (the budget would take far longer), then press Ctrl-C.
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {err}", out.status);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("   1  "),
+        "leaderboard with a first row after the stop: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let used = saved["epochs_used"].as_u64().unwrap();
+    assert!(
+        used > 0 && used < 1_000_000,
+        "epochs used when stopped: {used}"
+    );
+
+    // Resuming continues the same search (same budget, already spent part included): stop it
+    // again after a while and check that it trained more on top of the saved trials.
+    let state2 = dir.join("state2.json");
+    let child = Command::new(env!("CARGO_BIN_EXE_automl"))
+        .args([
+            "search",
+            "--resume",
+            p(&state),
+            "--backend",
+            "cpu",
+            "-q",
+            "--save-state",
+            p(&state2),
+        ])
+        .env("XDG_RUNTIME_DIR", "/tmp")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resumed: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state2).unwrap()).unwrap();
+    let used2 = resumed["epochs_used"].as_u64().unwrap();
+    assert!(
+        used2 > used,
+        "resumed search trained more: {used} then {used2}"
+    );
+    let trials = |v: &serde_json::Value| v["trials"].as_array().map_or(0, |t| t.len());
+    assert!(trials(&resumed) >= trials(&saved), "saved trials kept");
+
+    // A file that is not a saved state is a clear error.
+    let o = automl(&["search", "--resume", CUSTOMERS]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("is not a search state"),
+        "{}",
+        stderr(&o)
+    );
+}

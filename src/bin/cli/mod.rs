@@ -27,7 +27,7 @@ enum Command {
     /// Time the trainers on a fixed workload (GPU population, one at a time, CPU).
     Bench(bench::Args),
     /// Search for the best network within a budget; compare it with classical baselines.
-    Search(search::Args),
+    Search(Box<search::Args>),
     /// Predict a CSV file with a model written by `automl search --model`.
     Predict(predict::Args),
 }
@@ -40,7 +40,7 @@ pub fn main() -> ExitCode {
         Command::Devices(args) => devices::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Bench(args) => bench::run(args),
-        Command::Search(args) => search::run(args),
+        Command::Search(args) => search::run(*args),
         Command::Predict(args) => predict::run(args),
     };
     match result {

@@ -1,7 +1,7 @@
 //! `automl search`: runs a search on a CSV file or a built-in dataset with a progress bar and
 //! event lines, prints the leaderboard and writes the run, the best model and an Optuna journal.
 
-use super::input::{prepared, write_file, write_json, Source};
+use super::input::{prepared, read_file, write_file, write_json, Source};
 use automl::backend::{Backend, BackendChoice};
 use automl::data::{PreparedData, Task, TaskKind};
 use automl::platform::block_on;
@@ -15,6 +15,8 @@ use automl::search::Budget;
 use automl::Error;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Options of `automl search`.
@@ -79,6 +81,13 @@ pub struct Args {
     /// No progress bar or event lines; only the leaderboard.
     #[arg(long, short)]
     quiet: bool,
+    /// On Ctrl-C, save the search's state here before stopping, so `--resume` can continue it.
+    #[arg(long)]
+    save_state: Option<PathBuf>,
+    /// Continue a search saved with `--save-state`: data, settings, trials and the budget already
+    /// spent come from the file.
+    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines"])]
+    resume: Option<PathBuf>,
 }
 
 /// Parses `90`, `90s`, `2m`, `1.5m`, `1h` into seconds.
@@ -159,8 +168,19 @@ fn config(args: &Args) -> SearchConfig {
     }
 }
 
-pub fn run(args: Args) -> Result<(), Error> {
-    let config = config(&args);
+/// A search from the arguments, or the one saved in `--resume`.
+fn open_search(args: &Args) -> Result<Search, Error> {
+    if let Some(path) = &args.resume {
+        let bytes = read_file(path)?;
+        let state = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Input(format!(
+                "{} is not a search state written by --save-state: {e}",
+                path.display()
+            ))
+        })?;
+        return Ok(Search::resume(state));
+    }
+    let config = config(args);
     let task = args.task.as_deref().map(|t| match t {
         "regression" => TaskKind::Regression,
         _ => TaskKind::Classification,
@@ -173,13 +193,44 @@ pub fn run(args: Args) -> Result<(), Error> {
         args.exclude.clone(),
         args.seed,
     )?;
-    let mut search = Search::new(config, &data).map_err(|e| Error::Input(e.to_string()))?;
+    Search::new(config, &data).map_err(|e| Error::Input(e.to_string()))
+}
+
+pub fn run(args: Args) -> Result<(), Error> {
+    let mut search = open_search(&args)?;
+    let data = search.data().clone();
+    let seed = search.config().seed;
     let (mut trainer, info) = block_on(Backend::choose(args.backend, search.train_data()))
         .map_err(|e| Error::Input(e.to_string()))?;
+    // Ctrl-C is the user's "stop": the step under way completes, the state is saved if asked,
+    // and the search ends with the leaderboard of what was trained.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        eprintln!("warning: Ctrl-C cannot stop the search cleanly here ({e})");
+    }
     let start_unix_ms = unix_ms();
     let mut view = View::new(args.quiet, &data);
     view.line(info.announcement());
     while !search.is_finished() {
+        if interrupted.load(Ordering::SeqCst) {
+            view.line("interrupted".to_string());
+            if let Some(path) = &args.save_state {
+                let state =
+                    block_on(search.save(&mut trainer)).map_err(|e| Error::Input(e.to_string()))?;
+                write_json(path, &state)?;
+                view.line(format!(
+                    "search state saved to {0}; continue with: automl search --resume {0}",
+                    path.display()
+                ));
+            }
+            let events =
+                block_on(search.stop(&mut trainer)).map_err(|e| Error::Input(e.to_string()))?;
+            for event in &events {
+                view.event(event, &search);
+            }
+            break;
+        }
         let events = block_on(search.step(&mut trainer)).map_err(|e| {
             view.bar.finish_and_clear();
             Error::Input(e.to_string())
@@ -228,7 +279,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         }
     }
     if let Some(path) = &args.journal {
-        let study = format!("{}-seed{}", data.name, args.seed);
+        let study = format!("{}-seed{}", data.name, seed);
         write_file(
             path,
             optuna_journal(&search, &study, start_unix_ms).as_bytes(),
