@@ -27,3 +27,45 @@ pub fn iris_baseline_trains() {
 }
 
 pub mod trainer;
+
+/// Declares every browser test once; each harness (page, worker) invokes it after its own
+/// `wasm_bindgen_test_configure!`.
+#[macro_export]
+macro_rules! browser_tests {
+    () => {
+        #[wasm_bindgen_test]
+        async fn webgpu_adapter_is_reported() {
+            wasm_common::webgpu_adapter_is_reported().await;
+        }
+
+        #[wasm_bindgen_test]
+        async fn matmul_kernel_matches_cpu() {
+            wasm_common::matmul_kernel_matches_cpu().await;
+        }
+
+        #[wasm_bindgen_test]
+        fn iris_baseline_trains() {
+            wasm_common::iris_baseline_trains();
+        }
+
+        #[wasm_bindgen_test]
+        async fn gpu_population_matches_cpu() {
+            wasm_common::trainer::population_matches_cpu().await;
+        }
+
+        #[wasm_bindgen_test]
+        async fn gpu_pause_resume_is_exact() {
+            wasm_common::trainer::pause_resume_is_exact().await;
+        }
+
+        #[wasm_bindgen_test]
+        async fn gpu_divergence_is_contained() {
+            wasm_common::trainer::divergence_is_contained().await;
+        }
+
+        #[wasm_bindgen_test]
+        async fn gpu_widened_child_preserves_function() {
+            wasm_common::trainer::widened_child_preserves_function().await;
+        }
+    };
+}
