@@ -35,6 +35,10 @@ const page = {
   budget: null,
   longestTask: 0,
   imported: false,
+  /** The latest engine snapshot of the running search and the events it matches. */
+  snapshot: null,
+  /** The run record restored from storage on load, if any. */
+  restored: null,
 };
 
 function setRunState(s) {
@@ -137,6 +141,7 @@ function applyHide() {
 
 engine.on((msg) => {
   if (msg.type === "events") onEvents(msg);
+  else if (msg.type === "snapshot") onSnapshot(msg);
   else if (msg.type === "run") onRunMessage(msg);
   else if (msg.type === "fatal") showEngineError(msg.message);
 });
@@ -282,6 +287,7 @@ async function startSearch() {
   page.status = { elapsedMs: 0, epochs: 0, trials: 0 };
   page.budget = { seconds: state.budget, epochs: state.epochs };
   page.runId = `run-${Date.now().toString(36)}`;
+  page.snapshot = null;
   $("details").hidden = true;
   $("details-hint").hidden = false;
   setRunState("running");
@@ -312,6 +318,7 @@ function scheduleSave(immediate = false) {
   clearTimeout(saveTimer);
   const save = () => {
     saveTimer = null;
+    const withState = !run.finished && !!page.snapshot;
     store
       .saveRun({
         id: page.runId,
@@ -322,6 +329,10 @@ function scheduleSave(immediate = false) {
         inherit: !!run.meta?.inherit,
         finished: run.finished,
         events: persistentEvents(),
+        resume: run.finished ? null : page.snapshot,
+      })
+      .then(() => {
+        if (withState) document.body.dataset.savedSnapshots = String(Number(document.body.dataset.savedSnapshots ?? 0) + 1);
       })
       .catch((err) => console.warn(`run not saved: ${err.message}`));
   };
@@ -333,6 +344,20 @@ function scheduleSave(immediate = false) {
 function persistentEvents() {
   const done = new Set(run.finishedTrials().map((t) => t.trial));
   return run.events.filter((e) => e.trial === undefined || done.has(e.trial));
+}
+
+/**
+ * A snapshot of the search state arrives after the events it covers: it is stored with exactly
+ * those events, so "continue" after a reload resumes from a consistent point.
+ */
+function onSnapshot(msg) {
+  if (msg.error) {
+    console.warn(`search state not saved: ${msg.error}`);
+    return;
+  }
+  if (run.finished) return;
+  page.snapshot = { state: msg.state, events: run.events.slice() };
+  scheduleSave();
 }
 
 function onEvents(msg) {
@@ -508,6 +533,7 @@ async function restore() {
     console.warn(err.message);
   }
   if (!last || !last.events?.length) return false;
+  page.restored = last;
   page.runId = last.id;
   page.fingerprint = last.fingerprint;
   replay(last.events, "");
@@ -521,10 +547,72 @@ async function restore() {
   return { sameConfig: JSON.stringify(last.config) === JSON.stringify({ ...state, autorun: false }), finished: last.finished };
 }
 
-$("restore-continue").addEventListener("click", () => {
+$("restore-continue").addEventListener("click", () => continueRun());
+
+/** Loads the data and settings of the restored run (the same built-in dataset, or the same file). */
+async function loadRunData(last) {
+  const cfg = last.config ?? {};
+  if (last.csv) {
+    if (page.fingerprint !== last.fingerprint) {
+      throw new Error(`choose the file ${last.label ?? ""} again first: files are never stored`);
+    }
+  } else if (cfg.dataset && (state.dataset !== cfg.dataset || page.fingerprint !== last.fingerprint)) {
+    if (!(await loadBuiltin(cfg.dataset))) throw new Error(`the dataset ${cfg.dataset} could not be loaded`);
+  }
+  Object.assign(state, { ...cfg, autorun: false, dataset: state.dataset, csv: state.csv });
+  search.write(state);
+  if (cfg.target || cfg.task || cfg.exclude?.length) {
+    const profile = await engine.call("configure", { target: cfg.target ?? null, task: cfg.task ?? null, excluded: cfg.exclude ?? [], included: [] });
+    state.target = cfg.target;
+    state.task = cfg.task;
+    state.exclude = cfg.exclude ?? [];
+    onProfile(profile, page.dataLabel, !!page.csvName);
+  }
+  syncHash();
+}
+
+/**
+ * Continues the restored run from its last snapshot: the engine gets the saved search state back
+ * (trials, sampler and scheduler state, weights of candidates in training) and goes on with the
+ * budget that was left. Without a snapshot the run is started again with the same seed.
+ */
+async function continueRun() {
+  const last = page.restored;
+  if (!last || page.runState === "running") return;
+  try {
+    await loadRunData(last);
+  } catch (err) {
+    notice(`Cannot continue: ${err.message}.`);
+    return;
+  }
   $("restore-banner").hidden = true;
-  startSearch();
-});
+  if (!last.resume?.state) {
+    notice("The run stopped before its state was saved; it starts again with the same seed.");
+    startSearch();
+    return;
+  }
+  replay(last.resume.events, "Continuing the saved run…");
+  page.runId = last.id;
+  page.snapshot = last.resume;
+  page.paused = false;
+  page.imported = false;
+  page.budget = { seconds: state.budget, epochs: state.epochs };
+  setRunState("running");
+  try {
+    const resumed = await engine.call("continueRun", { config: searchConfig(), state: last.resume.state });
+    page.live = true;
+    page.status = { elapsedMs: resumed.elapsed_ms, epochs: Number(resumed.epochs), trials: resumed.trials };
+    document.body.dataset.continuedFrom = String(resumed.trials);
+    const b = resumed.backend;
+    const where = b.kind === "gpu" ? `on the GPU: ${b.name}` : `on the CPU: ${b.reason}`;
+    progress.say(`Continuing the saved run (${resumed.trials} candidates so far) ${where}.`, b.kind);
+    $("run-status").dataset.backend = b.kind;
+    search.showBackend(b.kind === "gpu" ? `Training on the GPU: ${b.name}.` : `Training on the CPU: ${b.reason}.`, b.kind);
+  } catch (err) {
+    showRunError(err);
+  }
+}
+
 $("restore-dismiss").addEventListener("click", () => {
   $("restore-banner").hidden = true;
 });

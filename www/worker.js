@@ -14,7 +14,10 @@ function exclusive(fn) {
 }
 
 /** Search loop state. */
-const loop = { active: false, paused: false, stop: false, wake: null, startedAt: 0, pausedMs: 0, pausedAt: 0, epochs: 0, trials: 0 };
+const loop = { active: false, paused: false, stop: false, wake: null, startedAt: 0, pausedMs: 0, pausedAt: 0, epochs: 0, trials: 0, snapshotAt: 0 };
+
+/** How often the running search is snapshotted for the browser's storage (ms of run time). */
+const SNAPSHOT_EVERY_MS = 4000;
 
 function describe(err) {
   if (err instanceof Error) return err.message;
@@ -44,16 +47,32 @@ function post(events) {
   self.postMessage({ type: "events", events, status: { elapsed_ms: elapsed(), epochs: loop.epochs, trials: loop.trials } });
 }
 
+/**
+ * Posts a snapshot of the search (its whole state without the data) after the events posted so
+ * far, so the page can store both together and continue the run after a reload.
+ */
+async function snapshot() {
+  loop.snapshotAt = performance.now();
+  try {
+    const state = await exclusive(() => engine.saveState());
+    self.postMessage({ type: "snapshot", state });
+  } catch (err) {
+    self.postMessage({ type: "snapshot", error: describe(err) });
+  }
+}
+
 async function runLoop() {
   try {
     for (;;) {
       if (loop.paused && !loop.stop) {
+        await snapshot();
         await new Promise((resolve) => (loop.wake = resolve));
         continue;
       }
       const events = await exclusive(() => (loop.stop ? engine.stop() : engine.step()));
       post(events);
       if (events.some((e) => e.type === "search_finished")) break;
+      if (!loop.stop && performance.now() - loop.snapshotAt > SNAPSHOT_EVERY_MS) await snapshot();
       await yieldToEventLoop();
     }
   } catch (err) {
@@ -76,7 +95,15 @@ const methods = {
   start: async ({ config }) => {
     if (loop.active) throw new Error("a search is already running");
     const result = await engine.startSearch(config);
-    Object.assign(loop, { active: true, paused: false, stop: false, startedAt: performance.now(), pausedMs: 0, epochs: 0, trials: 0 });
+    Object.assign(loop, { active: true, paused: false, stop: false, startedAt: performance.now(), pausedMs: 0, epochs: 0, trials: 0, snapshotAt: performance.now() });
+    runLoop();
+    return result;
+  },
+  continueRun: async ({ config, state }) => {
+    if (loop.active) throw new Error("a search is already running");
+    const result = await engine.resumeSearch(config, state);
+    const now = performance.now();
+    Object.assign(loop, { active: true, paused: false, stop: false, startedAt: now - result.elapsed_ms, pausedMs: 0, epochs: Number(result.epochs), trials: result.trials, snapshotAt: now });
     runLoop();
     return result;
   },

@@ -373,6 +373,48 @@ impl Search {
         s
     }
 
+    /// Takes the prepared data out of a saved state, leaving an empty placeholder, so the state
+    /// can be stored without the user's rows (the page keeps only this in the browser's storage).
+    /// Put the data back with [`Search::attach_data`].
+    pub fn detach_data(state: &mut SearchState) -> PreparedData {
+        let d = &state.data;
+        let mut empty = PreparedData::from_parts(
+            d.name.clone(),
+            d.task.clone(),
+            d.feature_names.clone(),
+            Default::default(),
+            Default::default(),
+            Default::default(),
+            d.target_scale,
+        );
+        // What `attach_data` checks new data against.
+        empty.fingerprint = d.fingerprint.clone();
+        empty.raw_columns = d.raw_columns.clone();
+        std::mem::replace(&mut state.data, empty)
+    }
+
+    /// Puts data prepared again from the same source, target and split seed (the run's seed)
+    /// back into a state saved with [`Search::detach_data`]. Refuses data that differ from the
+    /// original: another file, or other feature columns.
+    pub fn attach_data(state: SearchState, data: PreparedData) -> Result<Search, SearchError> {
+        let expected = &state.data;
+        let problem = if expected.fingerprint != data.fingerprint {
+            Some("the data are not the file or dataset the search ran on")
+        } else if expected.feature_names != data.feature_names {
+            Some("the data were prepared with other feature columns")
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(SearchError::Config(format!(
+                "cannot continue the saved search: {problem}"
+            )));
+        }
+        let mut s = Search::resume(state);
+        s.data = data;
+        Ok(s)
+    }
+
     /// Ends the search phase now (a user's "stop"); then call [`Search::finish`].
     pub async fn stop<T: Trainer>(&mut self, trainer: &mut T) -> Result<Vec<Event>, SearchError> {
         let mut events = Vec::new();

@@ -188,6 +188,65 @@ pub async fn start_search(config: JsValue) -> Result<JsValue, JsValue> {
     Ok(out)
 }
 
+/// A snapshot of the running search for the browser's storage: the whole search state (trials,
+/// sampler and scheduler state, weights of the candidates in training) without the data, which
+/// [`resume_search`] prepares again from the same dataset or file. JSON text.
+#[wasm_bindgen(js_name = saveState)]
+pub async fn save_state() -> Result<String, JsValue> {
+    let (search, mut trainer) = take_run()?;
+    let saved = search.save(&mut trainer).await;
+    put_run(search, trainer);
+    let mut state = saved.map_err(js_err)?;
+    Search::detach_data(&mut state);
+    serde_json::to_string(&state).map_err(|e| js_err(format!("could not save the search: {e}")))
+}
+
+/// Continues a search saved with [`save_state`] on the loaded data: prepares it again with the
+/// run's seed, checks it is the same data, opens the trainer and resumes where the snapshot was.
+/// Resolves to `{backend, trials, epochs, elapsed_ms}`.
+#[wasm_bindgen(js_name = resumeSearch)]
+pub async fn resume_search(config: JsValue, state: &str) -> Result<JsValue, JsValue> {
+    let config: PageConfig = from_js(config, "search settings")?;
+    let state: crate::search::run::SearchState = serde_json::from_str(state)
+        .map_err(|e| js_err(format!("the saved search could not be read: {e}")))?;
+    let (table, roles) = with(|s| (s.table.clone(), s.roles.clone()));
+    let table = table.ok_or_else(|| js_err("load the run's dataset first"))?;
+    let prepared = data::prepare(
+        &table,
+        &PrepareOptions {
+            roles,
+            seed: state.config().seed,
+            ..PrepareOptions::default()
+        },
+    )
+    .map_err(js_err)?;
+    let search = Search::attach_data(state, prepared).map_err(js_err)?;
+    let (trainer, info) = backend::open(config.backend, search.train_data())
+        .await
+        .map_err(js_err)?;
+    #[derive(Serialize)]
+    struct Resumed<'a> {
+        backend: &'a BackendInfo,
+        trials: usize,
+        epochs: u64,
+        elapsed_ms: f64,
+    }
+    let out = to_js(&Resumed {
+        backend: &info,
+        trials: search.trials().len(),
+        epochs: search.epochs_used(),
+        elapsed_ms: search.elapsed_ms(),
+    })?;
+    with(|s| {
+        s.search = Some(search);
+        s.trainer = Some(trainer);
+        s.backend = Some(info);
+        s.replicas.clear();
+        s.started_unix_ms = js_sys::Date::now();
+    });
+    Ok(out)
+}
+
 fn take_run() -> Result<(Search, Backend), JsValue> {
     with(|s| match (s.search.take(), s.trainer.take()) {
         (Some(search), Some(trainer)) => Ok((search, trainer)),

@@ -127,12 +127,16 @@ test("CSV upload: profile, search, best model exported and re-imported", async (
   }
 });
 
-test("reload mid-run keeps the finished trials", async () => {
+test("reload mid-run keeps the finished trials, and continue resumes the saved search", async () => {
   const t = await openPage({ webgpu: false });
   const { browser, page } = t;
   try {
-    await page.goto(`${BASE_URL}/#dataset=wine&budget=60&seed=2&scheduler=asha&autorun=1`);
-    await page.waitForFunction(() => Number(document.body.dataset.finishedTrials ?? 0) >= 2, null, { timeout: DONE });
+    await page.goto(`${BASE_URL}/#dataset=wine&budget=20&seed=2&scheduler=asha&autorun=1`);
+    await page.waitForFunction(
+      () => Number(document.body.dataset.finishedTrials ?? 0) >= 2 && Number(document.body.dataset.savedSnapshots ?? 0) >= 1,
+      null,
+      { timeout: DONE },
+    );
     await page.waitForTimeout(800);
     const before = Number(await page.evaluate(() => document.body.dataset.finishedTrials));
     await page.reload();
@@ -144,6 +148,16 @@ test("reload mid-run keeps the finished trials", async () => {
     assert.ok(rows.filter((r) => r.kind === "neural").length >= 2, "restored candidates on the leaderboard");
     assert.ok(Number(await page.getAttribute("#curves", "data-series")) >= 2, "restored curves");
     assert.equal(await page.evaluate(() => document.body.dataset.runState), "idle");
+    // Continue: the engine gets the saved search state back (its trials, sampler and scheduler
+    // state) and spends only the budget that was left.
+    await page.click("#restore-continue");
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    const continuedFrom = Number(await page.evaluate(() => document.body.dataset.continuedFrom ?? 0));
+    assert.ok(continuedFrom >= 2, `the engine resumed a saved state with ${continuedFrom} trials`);
+    const finalRows = await leaderboardRows(page);
+    assert.ok(finalRows.some((r) => r.kind === "neural") && finalRows.some((r) => r.kind === "baseline"), "final leaderboard");
+    const trials = Number(await page.evaluate(() => document.body.dataset.finishedTrials));
+    assert.ok(trials >= continuedFrom, `${trials} finished trials after continuing from ${continuedFrom}`);
     clean(t);
   } finally {
     await browser.close();
