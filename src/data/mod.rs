@@ -251,9 +251,11 @@ fn targeted(table: &Table, roles: &RoleOptions) -> Result<Targeted, DataError> {
     })
 }
 
-/// Splits `table` (seeded, stratified for classification), fits the preparation on the training
-/// part and encodes all three parts. Rows with a missing target are dropped.
-pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<PreparedData, DataError> {
+/// The resolved roles and the split [`prepare`] makes for these options.
+fn split_of(
+    table: &Table,
+    options: &PrepareOptions,
+) -> Result<(roles::Roles, SplitIndices), DataError> {
     let Targeted {
         roles,
         kept,
@@ -271,7 +273,36 @@ pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<PreparedData, 
         valid: map(&split.valid),
         test: map(&split.test),
     };
+    Ok((roles, rows))
+}
+
+/// Splits `table` (seeded, stratified for classification), fits the preparation on the training
+/// part and encodes all three parts. Rows with a missing target are dropped.
+pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<PreparedData, DataError> {
+    let (roles, rows) = split_of(table, options)?;
     build(table, &roles, rows, options.encode)
+}
+
+/// A table's targets and the split [`prepare`] would make, without fitting anything: how a saved
+/// model finds the rows its search held out for testing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitTargets {
+    /// Source row indices of each part (rows with a target only).
+    pub rows: SplitIndices,
+    /// Per table row: class index into `classes`, or the raw target value; `NaN` when missing.
+    pub y: Vec<f32>,
+    /// Class names (classification; empty for regression).
+    pub classes: Vec<String>,
+}
+
+/// The split and targets of `table` under `options` (see [`SplitTargets`]).
+pub fn split_targets(table: &Table, options: &PrepareOptions) -> Result<SplitTargets, DataError> {
+    let (roles, rows) = split_of(table, options)?;
+    Ok(SplitTargets {
+        rows,
+        y: roles.y,
+        classes: roles.labels,
+    })
 }
 
 /// K-fold cross-validation sets for small data: the test part is split off as in [`prepare`],

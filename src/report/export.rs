@@ -321,7 +321,9 @@ pub const MODEL_FORMAT: &str = "automl-model";
 ///                    "feature_names": […], "target": "churned", "dropped": […] },
 ///   "task": {"kind": "classification", "classes": ["no", "yes"]} | {"kind": "regression"},
 ///   "target_scale": [mean, std] | null,     // regression outputs are `y * std + mean`
-///   "test_metrics": { "task": "classification", "accuracy": …, … } | null
+///   "test_metrics": { "task": "classification", "accuracy": …, … } | null,
+///   "split": { "seed": 1, "fractions": {"valid": 0.2, "test": 0.2},
+///              "test_rows": 30, "test_digest": "…" } | null   // finds the held-out rows again
 /// }
 /// ```
 ///
@@ -349,6 +351,35 @@ pub struct ModelFile {
     pub target_scale: Option<(f32, f32)>,
     /// Test metrics reported on the leaderboard for this model.
     pub test_metrics: Option<crate::report::metrics::Metrics>,
+    /// How the search split its data, so the held-out test rows can be found again in the same
+    /// file (absent in files written before it existed).
+    #[serde(default)]
+    pub split: Option<SplitRecord>,
+}
+
+/// The split a model's search used: seed and shares, and a digest of the test rows to confirm
+/// that splitting the same file again finds the same rows. Holds no data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitRecord {
+    /// Split seed.
+    pub seed: u64,
+    /// Validation and test shares.
+    pub fractions: crate::data::Fractions,
+    /// Number of test rows.
+    pub test_rows: usize,
+    /// Fingerprint of the test rows' indices.
+    pub test_digest: String,
+}
+
+impl SplitRecord {
+    /// Fingerprint of a list of row indices.
+    pub fn digest(rows: &[usize]) -> String {
+        let bytes: Vec<u8> = rows
+            .iter()
+            .flat_map(|&r| (r as u64).to_le_bytes())
+            .collect();
+        crate::data::table::fingerprint(&bytes)
+    }
 }
 
 /// Predictions for a batch of rows, in the target's terms.
@@ -389,6 +420,12 @@ impl ModelFile {
             task: data.task.clone(),
             target_scale: data.target_scale,
             test_metrics,
+            split: Some(SplitRecord {
+                seed: search.config().seed,
+                fractions: crate::data::Fractions::default(),
+                test_rows: data.rows.test.len(),
+                test_digest: SplitRecord::digest(&data.rows.test),
+            }),
         })
     }
 

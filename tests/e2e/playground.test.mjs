@@ -119,7 +119,13 @@ test("CSV upload: profile, search, best model exported and re-imported", async (
     assert.equal(model.format, "automl-model");
     await page.setInputFiles("#import-file", path);
     await page.waitForFunction(() => document.body.dataset.importedModel);
-    assert.match(await page.textContent("#notice"), /Imported model/);
+    // Scored again on exactly the rows its search held out: the leaderboard's test accuracy.
+    const note = await page.textContent("#notice");
+    assert.match(note, /Imported model/);
+    const scored = note.match(/held out for testing it classifies (\d+) of (\d+) correctly \(accuracy ([\d.]+)\)/);
+    assert.ok(scored, note);
+    const best = (await leaderboardRows(page)).find((r) => r.kind === "neural");
+    assert.ok(Math.abs(Number(scored[3]) - Number(best.test)) < 0.0006, `imported ${scored[3]} vs leaderboard ${best.test}`);
     await page.waitForSelector("#network svg circle");
     clean(t);
   } finally {
