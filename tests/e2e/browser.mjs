@@ -20,8 +20,9 @@ const COMMON_ARGS = [
 /**
  * Opens a fresh browser. `webgpu: true` adds --enable-unsafe-webgpu (SwiftShader adapter in
  * headless Chromium); without it there is no adapter and the engine must use its CPU path.
+ * `viewport` is the window size (a large desktop by default).
  */
-export async function openPage({ webgpu }) {
+export async function openPage({ webgpu, viewport = { width: 1400, height: 1000 } }) {
   // Playwright gives every launch a fresh, empty profile directory of its own.
   const args = [...COMMON_ARGS];
   if (webgpu) args.push("--enable-unsafe-webgpu");
@@ -30,7 +31,7 @@ export async function openPage({ webgpu }) {
     headless: true,
     args,
   });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const requests = [];
   const consoleErrors = [];
