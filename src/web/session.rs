@@ -152,32 +152,43 @@ pub fn plan(config: JsValue) -> Result<JsValue, JsValue> {
     to_js(&scheduler.plan())
 }
 
-/// Prepares the data (split seeded by the run's seed), opens the trainer and creates the search.
-/// Resolves to `{backend: {kind, name, reason}}`.
-#[wasm_bindgen(js_name = startSearch)]
-pub async fn start_search(config: JsValue) -> Result<JsValue, JsValue> {
-    let config: PageConfig = from_js(config, "search settings")?;
+/// The loaded table prepared for a run: split with `seed`, preparation fitted on its training part.
+fn prepare_loaded(seed: u64) -> Result<data::PreparedData, JsValue> {
     let (table, roles) = with(|s| (s.table.clone(), s.roles.clone()));
-    let table = table.ok_or_else(|| js_err("load a dataset first"))?;
-    let prepared = data::prepare(
+    let table = table.ok_or_else(|| js_err("load the dataset first"))?;
+    data::prepare(
         &table,
         &PrepareOptions {
             roles,
-            seed: config.seed,
+            seed,
             ..PrepareOptions::default()
         },
     )
-    .map_err(js_err)?;
-    let search_config = config.search_config(&prepared).map_err(js_err)?;
-    let search = Search::new(search_config, &prepared).map_err(js_err)?;
-    let (trainer, info) = backend::open(config.backend, search.train_data())
+    .map_err(js_err)
+}
+
+/// Opens the trainer for `search`, makes it this page's run, and says how it starts:
+/// `{backend: {kind, name, reason}, trials, epochs, elapsed_ms}` (zeros for a new search).
+async fn open_run(
+    search: Search,
+    choice: super::backend::BackendChoice,
+) -> Result<JsValue, JsValue> {
+    let (trainer, info) = backend::open(choice, search.train_data())
         .await
         .map_err(js_err)?;
     #[derive(Serialize)]
     struct Started<'a> {
         backend: &'a BackendInfo,
+        trials: usize,
+        epochs: u64,
+        elapsed_ms: f64,
     }
-    let out = to_js(&Started { backend: &info })?;
+    let out = to_js(&Started {
+        backend: &info,
+        trials: search.trials().len(),
+        epochs: search.epochs_used(),
+        elapsed_ms: search.elapsed_ms(),
+    })?;
     with(|s| {
         s.search = Some(search);
         s.trainer = Some(trainer);
@@ -186,6 +197,17 @@ pub async fn start_search(config: JsValue) -> Result<JsValue, JsValue> {
         s.started_unix_ms = js_sys::Date::now();
     });
     Ok(out)
+}
+
+/// Prepares the data (split seeded by the run's seed), opens the trainer and creates the search.
+/// Resolves to `{backend: {kind, name, reason}, …}` (see [`open_run`]).
+#[wasm_bindgen(js_name = startSearch)]
+pub async fn start_search(config: JsValue) -> Result<JsValue, JsValue> {
+    let config: PageConfig = from_js(config, "search settings")?;
+    let prepared = prepare_loaded(config.seed)?;
+    let search_config = config.search_config(&prepared).map_err(js_err)?;
+    let search = Search::new(search_config, &prepared).map_err(js_err)?;
+    open_run(search, config.backend).await
 }
 
 /// A snapshot of the running search for the browser's storage: the whole search state (trials,
@@ -203,48 +225,15 @@ pub async fn save_state() -> Result<String, JsValue> {
 
 /// Continues a search saved with [`save_state`] on the loaded data: prepares it again with the
 /// run's seed, checks it is the same data, opens the trainer and resumes where the snapshot was.
-/// Resolves to `{backend, trials, epochs, elapsed_ms}`.
+/// Resolves like [`start_search`], with the trials, epochs and time already spent.
 #[wasm_bindgen(js_name = resumeSearch)]
 pub async fn resume_search(config: JsValue, state: &str) -> Result<JsValue, JsValue> {
     let config: PageConfig = from_js(config, "search settings")?;
     let state: crate::search::run::SearchState = serde_json::from_str(state)
         .map_err(|e| js_err(format!("the saved search could not be read: {e}")))?;
-    let (table, roles) = with(|s| (s.table.clone(), s.roles.clone()));
-    let table = table.ok_or_else(|| js_err("load the run's dataset first"))?;
-    let prepared = data::prepare(
-        &table,
-        &PrepareOptions {
-            roles,
-            seed: state.config().seed,
-            ..PrepareOptions::default()
-        },
-    )
-    .map_err(js_err)?;
+    let prepared = prepare_loaded(state.config().seed)?;
     let search = Search::attach_data(state, prepared).map_err(js_err)?;
-    let (trainer, info) = backend::open(config.backend, search.train_data())
-        .await
-        .map_err(js_err)?;
-    #[derive(Serialize)]
-    struct Resumed<'a> {
-        backend: &'a BackendInfo,
-        trials: usize,
-        epochs: u64,
-        elapsed_ms: f64,
-    }
-    let out = to_js(&Resumed {
-        backend: &info,
-        trials: search.trials().len(),
-        epochs: search.epochs_used(),
-        elapsed_ms: search.elapsed_ms(),
-    })?;
-    with(|s| {
-        s.search = Some(search);
-        s.trainer = Some(trainer);
-        s.backend = Some(info);
-        s.replicas.clear();
-        s.started_unix_ms = js_sys::Date::now();
-    });
-    Ok(out)
+    open_run(search, config.backend).await
 }
 
 fn take_run() -> Result<(Search, Backend), JsValue> {
