@@ -48,6 +48,8 @@ pub mod binding {
     pub const PROBE_IN: u32 = 13;
     /// Probe outputs (tests).
     pub const PROBE_OUT: u32 = 14;
+    /// Work lists of (candidate, tile) jobs (see [`crate::gpu::worklist`]).
+    pub const WORK: u32 = 15;
 }
 
 /// Size of the `Step` uniform struct in bytes.
@@ -104,6 +106,7 @@ impl Kernels {
                 "forward",
                 &[
                     (STEP, Step),
+                    (WORK, Read),
                     (DESC, Read),
                     (PARAMS, ReadWrite),
                     (ACTS, ReadWrite),
@@ -128,6 +131,7 @@ impl Kernels {
                 "backward_data",
                 &[
                     (STEP, Step),
+                    (WORK, Read),
                     (DESC, Read),
                     (PARAMS, ReadWrite),
                     (ACTS, ReadWrite),
@@ -138,6 +142,7 @@ impl Kernels {
                 "backward_weights",
                 &[
                     (STEP, Step),
+                    (WORK, Read),
                     (DESC, Read),
                     (ACTS, ReadWrite),
                     (DELTA, ReadWrite),
@@ -150,6 +155,7 @@ impl Kernels {
                 "optimize",
                 &[
                     (STEP, Step),
+                    (WORK, Read),
                     (DESC, Read),
                     (PARAMS, ReadWrite),
                     (GRADS, ReadWrite),

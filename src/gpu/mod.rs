@@ -9,6 +9,7 @@ pub mod matmul;
 pub mod population;
 pub mod readback;
 pub mod trainer;
+pub mod worklist;
 
 pub use context::{AdapterReport, GpuContext, GpuError};
 pub use trainer::GpuTrainer;

@@ -9,6 +9,7 @@ use super::context::{GpuContext, GpuError};
 use super::kernels::{binding, Kernel, Kernels, STEP_BYTES};
 use super::population::{EpochFields, Layout, MAX_LAYERS};
 use super::readback;
+use super::worklist::{WorkKind, WorkLists};
 use crate::model::init::{check_weights, initial_weights};
 use crate::model::loss::softmax_rows;
 use crate::model::spec::{Loss, Spec};
@@ -30,9 +31,8 @@ const PHASES: usize = 3;
 const PHASE_TRAIN: u32 = 0;
 const PHASE_VALID: u32 = 1;
 const PHASE_PREDICT: u32 = 2;
-/// Tile edge of the product kernels and threads of the optimizer kernel.
+/// Tile edge of the product kernels.
 const TILE: usize = 32;
-const OPT_THREADS: usize = 256;
 
 /// Host-side record of one candidate.
 struct Candidate {
@@ -58,6 +58,8 @@ struct Bank {
     desc: wgpu::Buffer,
     metrics: wgpu::Buffer,
     status: wgpu::Buffer,
+    /// Work lists of the candidates being trained or evaluated (rewritten per call).
+    work: wgpu::Buffer,
     steps: wgpu::Buffer,
     step_cap: usize,
     groups: Groups,
@@ -164,6 +166,7 @@ impl GpuTrainer {
         );
         let metrics = storage(ctx, "metrics", f(EPOCH_CHUNK * n * METRIC_WORDS));
         let status = storage(ctx, "status", f(n));
+        let work = storage(ctx, "work", f(WorkLists::capacity(&layout, TILE)));
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         for (i, id) in ids.iter().enumerate() {
             let slot = &layout.slots[i];
@@ -213,6 +216,7 @@ impl GpuTrainer {
             &steps,
             [
                 &params, &grads, &opt_m, &opt_v, &acts, &delta, &perm, &desc, &metrics, &status,
+                &work,
             ],
         )?;
         self.bank = Some(Bank {
@@ -228,6 +232,7 @@ impl GpuTrainer {
             desc,
             metrics,
             status,
+            work,
             steps,
             step_cap,
             groups,
@@ -263,6 +268,7 @@ impl GpuTrainer {
                 &bank.desc,
                 &bank.metrics,
                 &bank.status,
+                &bank.work,
             ],
         )?;
         Ok(())
@@ -289,22 +295,33 @@ impl GpuTrainer {
         pass.dispatch_workgroups(grid.0 as u32, grid.1 as u32, grid.2 as u32);
     }
 
-    /// Records the forward pass of every layer for (phase, step).
+    /// Uploads the work lists of the candidates in `slots` (the ones this call trains or
+    /// evaluates) and returns them for the dispatch sizes.
+    fn upload_work(&self, bank: &Bank, slots: &[usize]) -> WorkLists {
+        let lists = WorkLists::build(&bank.layout, slots, TILE);
+        self.ctx
+            .queue
+            .write_buffer(&bank.work, 0, bytemuck::cast_slice(lists.words()));
+        lists
+    }
+
+    /// Records the forward pass of every layer for (phase, step) over `rows` rows.
+    #[allow(clippy::too_many_arguments)]
     fn record_forward(
         &self,
         pass: &mut wgpu::ComputePass<'_>,
         bank: &Bank,
         group: &wgpu::BindGroup,
-        phase: u32,
-        step: usize,
+        work: &WorkLists,
+        (phase, step): (u32, usize),
+        rows: usize,
     ) {
         let lay = &bank.layout;
-        let n = lay.slots.len();
         for l in 0..lay.max_layers {
             let grid = (
-                lay.max_out[l].div_ceil(TILE),
+                work.count(l, WorkKind::Forward, step, rows),
                 lay.max_batch.div_ceil(TILE),
-                n,
+                1,
             );
             self.dispatch(
                 pass,
@@ -317,11 +334,12 @@ impl GpuTrainer {
         }
     }
 
-    /// Records one full epoch (training steps, then validation) for the active candidates.
+    /// Records one full epoch (training steps, then validation) for the candidates in `work`.
     fn record_epoch(
         &self,
         pass: &mut wgpu::ComputePass<'_>,
         bank: &Bank,
+        work: &WorkLists,
         steps: usize,
         chunks: usize,
     ) {
@@ -329,15 +347,12 @@ impl GpuTrainer {
         let n = lay.slots.len();
         let g = &bank.groups;
         let k = &self.kernels;
+        let (rows, valid) = (self.data.train_rows(), self.data.valid_rows());
         for s in 0..steps {
-            self.record_forward(pass, bank, &g.forward, PHASE_TRAIN, s);
+            self.record_forward(pass, bank, &g.forward, work, (PHASE_TRAIN, s), rows);
             self.dispatch(pass, bank, &k.loss, &g.loss, (PHASE_TRAIN, s, 0), (1, 1, n));
             for l in (0..lay.max_layers).rev() {
-                let grid = (
-                    lay.max_out[l].div_ceil(TILE),
-                    lay.max_in[l].div_ceil(TILE),
-                    n,
-                );
+                let grid = (work.count(l, WorkKind::BackwardWeights, s, rows), 1, 1);
                 self.dispatch(
                     pass,
                     bank,
@@ -348,9 +363,9 @@ impl GpuTrainer {
                 );
                 if l > 0 {
                     let grid = (
-                        (lay.max_in[l] - 1).div_ceil(TILE),
+                        work.count(l, WorkKind::BackwardData, s, rows),
                         lay.max_batch.div_ceil(TILE),
-                        n,
+                        1,
                     );
                     self.dispatch(
                         pass,
@@ -362,7 +377,7 @@ impl GpuTrainer {
                     );
                 }
             }
-            let grid = (lay.max_params.div_ceil(OPT_THREADS), n, 1);
+            let grid = (work.count(0, WorkKind::Optimize, s, rows), 1, 1);
             self.dispatch(
                 pass,
                 bank,
@@ -373,7 +388,7 @@ impl GpuTrainer {
             );
         }
         for s in 0..chunks {
-            self.record_forward(pass, bank, &g.forward, PHASE_VALID, s);
+            self.record_forward(pass, bank, &g.forward, work, (PHASE_VALID, s), valid);
             self.dispatch(pass, bank, &k.loss, &g.loss, (PHASE_VALID, s, 0), (1, 1, n));
         }
     }
@@ -417,6 +432,11 @@ impl GpuTrainer {
                 .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
             let n = bank.ids.len();
             let specs: Vec<&Spec> = bank.ids.iter().map(|id| &self.cands[id].spec).collect();
+            let slots: Vec<usize> = live
+                .iter()
+                .filter_map(|id| bank.ids.iter().position(|o| o == id))
+                .collect();
+            let work = self.upload_work(bank, &slots);
             let mut steps = 0;
             let mut chunks = 0;
             for id in &live {
@@ -470,7 +490,7 @@ impl GpuTrainer {
                         label: Some("epoch"),
                         timestamp_writes: None,
                     });
-                    self.record_epoch(&mut pass, bank, steps, chunks);
+                    self.record_epoch(&mut pass, bank, &work, steps, chunks);
                 }
                 self.ctx.queue.submit(Some(encoder.finish()));
             }
@@ -673,12 +693,14 @@ impl Trainer for GpuTrainer {
                 (binding::ACTS, &bank.acts),
                 (binding::X, &xb),
                 (binding::PERM, &bank.perm),
+                (binding::WORK, &bank.work),
             ],
         )?;
         let n = bank.ids.len();
         let specs: Vec<&Spec> = bank.ids.iter().map(|o| &self.cands[o].spec).collect();
         let mut fields = vec![EpochFields::default(); n];
         fields[i].active = true;
+        let work = self.upload_work(bank, &[i]);
         let words = bank
             .layout
             .descriptors(&specs, self.header(0, n, rows), &fields);
@@ -702,7 +724,7 @@ impl Trainer for GpuTrainer {
                     label: Some("predict"),
                     timestamp_writes: None,
                 });
-                self.record_forward(&mut pass, bank, &group, PHASE_PREDICT, s);
+                self.record_forward(&mut pass, bank, &group, &work, (PHASE_PREDICT, s), rows);
             }
             let r = bs.min(rows - s * bs);
             encoder.copy_buffer_to_buffer(
@@ -837,10 +859,11 @@ fn check_limits(ctx: &GpuContext, layout: &Layout, train_rows: usize) -> Result<
         }
     }
     let groups = ctx.report.max_compute_workgroups_per_dimension as usize;
-    let widest = layout.max_params.div_ceil(OPT_THREADS);
-    if n > groups || widest > groups || layout.max_batch.div_ceil(TILE) > groups {
+    let all: Vec<usize> = (0..n).collect();
+    let jobs = WorkLists::build(layout, &all, TILE).longest();
+    if n > groups || jobs > groups || layout.max_batch.div_ceil(TILE) > groups {
         return Err(GpuError::Limits(format!(
-            "a population of {n} candidates (largest has {} parameters) needs more than the adapter's {groups} workgroups per dispatch dimension",
+            "a population of {n} candidates (largest has {} parameters) needs {jobs} workgroups in one dispatch, more than the adapter's {groups} per dispatch dimension: train fewer or smaller candidates at once",
             layout.max_params
         )));
     }
@@ -898,14 +921,14 @@ fn step_buffer(ctx: &GpuContext, cap: usize, align: u64) -> wgpu::Buffer {
 }
 
 /// Bind groups of the training kernels. `b` = params, grads, opt_m, opt_v, acts, delta, perm,
-/// desc, metrics, status.
+/// desc, metrics, status, work.
 fn make_groups(
     ctx: &GpuContext,
     k: &Kernels,
     x: &wgpu::Buffer,
     y: &wgpu::Buffer,
     steps: &wgpu::Buffer,
-    b: [&wgpu::Buffer; 10],
+    b: [&wgpu::Buffer; 11],
 ) -> Result<Groups, GpuError> {
     use binding::*;
     let all = [
@@ -920,6 +943,7 @@ fn make_groups(
         (DESC, b[7]),
         (METRICS, b[8]),
         (STATUS, b[9]),
+        (WORK, b[10]),
         (X, x),
         (Y, y),
     ];

@@ -1,11 +1,12 @@
-// Backward passes of layer `st.layer` for every candidate.
+// Backward passes of layer `st.layer` for every candidate (jobs from the work lists).
 //
 // backward_data:    dZ_prev = (dZ · Wᵀ) ⊙ act'(Z_prev) ⊙ dropout scale   (layer ≥ 1)
 // backward_weights: [dW; db] = [A_prev | 1]ᵀ · dZ
 
 @compute @workgroup_size(8, 8, 1)
 fn backward_data(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-    let c = wg.z;
+    let job = work_item(W_BACKWARD_DATA, wg.x);
+    let c = job.x;
     let l = st.layer;
     let m = batch_rows(c);
     if (m == 0u || l == 0u || l >= dword(c, C_LAYERS)) { return; }
@@ -13,7 +14,7 @@ fn backward_data(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     let n = desc[lb + L_IN];  // result columns: units of the previous layer
     let k = desc[lb + L_OUT]; // reduction: units of this layer
     let row_t = wg.y * TILE;
-    let col_t = wg.x * TILE;
+    let col_t = job.y * TILE;
     if (row_t >= m || col_t >= n) { return; }
     let w = desc[lb + L_W];
     let d = desc[lb + L_D];
@@ -60,7 +61,8 @@ fn backward_data(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
 
 @compute @workgroup_size(8, 8, 1)
 fn backward_weights(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-    let c = wg.z;
+    let job = work_item(W_BACKWARD_WEIGHTS, wg.x);
+    let c = job.x;
     let l = st.layer;
     let rows = batch_rows(c);
     if (rows == 0u || l >= dword(c, C_LAYERS)) { return; }
@@ -68,8 +70,8 @@ fn backward_weights(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
     let fan_in = desc[lb + L_IN];
     let m = fan_in + 1u; // bias gradient is the last row
     let n = desc[lb + L_OUT];
-    let row_t = wg.y * TILE;
-    let col_t = wg.x * TILE;
+    let row_t = (job.y >> 16u) * TILE;
+    let col_t = (job.y & 0xffffu) * TILE;
     if (row_t >= m || col_t >= n) { return; }
     let d = desc[lb + L_D];
     let local = lid.y * 8u + lid.x;

@@ -1,6 +1,9 @@
 // Shared declarations of the population trainer's kernels.
 //
-// Every kernel covers the whole population in one dispatch: workgroup_id.z (or .y) is the candidate.
+// Every kernel covers the whole population in one dispatch. The product kernels and the optimizer
+// take their (candidate, tile) job from a compact work list (`work`, see `src/gpu/worklist.rs`),
+// so no workgroup is launched for a layer or tile a candidate does not have; the loss kernel uses
+// workgroup_id.z as the candidate.
 // The per-candidate descriptor table `desc` (read-only storage, hence uniform for the uniformity
 // analysis) holds each candidate's layer widths, buffer offsets, activation ids and optimizer
 // settings; the per-dispatch uniform `st` says which phase, mini-batch step and layer to run.
@@ -21,6 +24,21 @@ struct Step { phase: u32, step: u32, layer: u32, _pad: u32 }
 @group(0) @binding(10) var<storage, read_write> opt_v: array<f32>;
 @group(0) @binding(11) var<storage, read_write> metrics: array<f32>;
 @group(0) @binding(12) var<storage, read_write> status: array<u32>;
+@group(0) @binding(15) var<storage, read> work: array<u32>;
+
+// Work lists: `work[layer * WORK_KINDS + kind]` is where the list of (candidate, tile) pairs of
+// that layer and kernel starts; workgroup_id.x indexes it (mirror of src/gpu/worklist.rs).
+const WORK_KINDS: u32 = 4u;
+const W_FORWARD: u32 = 0u;
+const W_BACKWARD_WEIGHTS: u32 = 1u;
+const W_BACKWARD_DATA: u32 = 2u;
+const W_OPTIMIZE: u32 = 3u;
+
+// Job `i` of the current layer's list of `kind`: (candidate, tile).
+fn work_item(kind: u32, i: u32) -> vec2<u32> {
+    let at = work[st.layer * WORK_KINDS + kind] + 2u * i;
+    return vec2<u32>(work[at], work[at + 1u]);
+}
 
 // Phases of a dispatch.
 const PHASE_TRAIN: u32 = 0u;

@@ -12,7 +12,8 @@ fn layer_input(c: u32, l: u32, r: u32, i: u32) -> f32 {
 
 @compute @workgroup_size(8, 8, 1)
 fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-    let c = wg.z;
+    let job = work_item(W_FORWARD, wg.x);
+    let c = job.x;
     let l = st.layer;
     let m = batch_rows(c);
     if (m == 0u || l >= dword(c, C_LAYERS)) { return; }
@@ -21,7 +22,7 @@ fn forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l
     let n = desc[lb + L_OUT];
     let k = fan_in + 1u; // the bias is row `fan_in` of the weight matrix
     let row_t = wg.y * TILE;
-    let col_t = wg.x * TILE;
+    let col_t = job.y * TILE;
     if (row_t >= m || col_t >= n) { return; }
     let w = desc[lb + L_W];
     let local = lid.y * 8u + lid.x;

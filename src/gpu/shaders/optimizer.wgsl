@@ -1,12 +1,14 @@
-// One optimizer step for every candidate (workgroup_id.y = candidate, x = chunk of its parameters):
+// One optimizer step for every candidate (each workgroup one chunk of one candidate's parameters,
+// from the work list):
 // SGD with momentum, Adam or AdamW; weight decay on weights only (not biases).
 
 @compute @workgroup_size(256, 1, 1)
 fn optimize(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-    let c = wg.y;
+    let job = work_item(W_OPTIMIZE, wg.x);
+    let c = job.x;
     if (batch_rows(c) == 0u) { return; }
     if (status[c] != 0u) { return; }
-    let p = wg.x * 256u + lid.x;
+    let p = job.y * 256u + lid.x;
     if (p >= dword(c, C_PCOUNT)) { return; }
     let idx = dword(c, C_POFF) + p;
     // Which layer holds the parameter, and is it a weight or a bias?
