@@ -168,14 +168,20 @@ fn folds_partition_train_and_validation_rows() {
         .collect();
     all.sort();
     expected.sort();
-    assert_eq!(all, expected, "held-out folds are a partition of train + valid");
+    assert_eq!(
+        all, expected,
+        "held-out folds are a partition of train + valid"
+    );
     let test: Vec<Vec<u32>> = data
         .test
         .x
         .chunks(data.inputs())
         .map(|x| x.iter().map(|v| v.to_bits()).collect())
         .collect();
-    assert!(all.iter().all(|r| !test.contains(r)), "a test row in a fold");
+    assert!(
+        all.iter().all(|r| !test.contains(r)),
+        "a test row in a fold"
+    );
     assert_eq!(refit_rows, Some(pool), "refit trains on train + valid");
     assert!(search.winner_refitted());
 }

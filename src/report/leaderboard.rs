@@ -170,10 +170,9 @@ impl Leaderboard {
                 }
                 _ => (f64::NAN, f64::NAN, f64::NAN, "-".into()),
             };
-            let cv = r
-                .cv
-                .map(|c| format!("{:.4}", c.score))
-                .unwrap_or_else(|| "-".into());
+            let cv =
+                r.cv.map(|c| format!("{:.4}", c.score))
+                    .unwrap_or_else(|| "-".into());
             let suffix = if r.refit { " (refit)" } else { "" };
             let room = 34 - suffix.chars().count();
             let mut model = r.model.clone();

@@ -51,11 +51,7 @@ pub struct CvStage {
 
 /// Assigns the pool (`train` rows then `valid` rows) to `k` folds, stratified by class for
 /// classification; seeded.
-pub fn folds(
-    data: &TrainData,
-    k: usize,
-    seed: u64,
-) -> Result<Vec<Vec<usize>>, DataError> {
+pub fn folds(data: &TrainData, k: usize, seed: u64) -> Result<Vec<Vec<usize>>, DataError> {
     let n = data.train_rows() + data.valid_rows();
     let rows: Vec<usize> = (0..n).collect();
     let labels: Option<Vec<u32>> = data.classification.then(|| {
@@ -135,8 +131,8 @@ pub fn plan(offers: &[Offer], k: usize, allowance: Allowance) -> Vec<Offer> {
     for o in offers {
         epochs += o.epochs as u64 * k as u64;
         ms += o.estimate_ms;
-        let fits = allowance.epochs.is_none_or(|e| epochs <= e)
-            && allowance.ms.is_none_or(|m| ms <= m);
+        let fits =
+            allowance.epochs.is_none_or(|e| epochs <= e) && allowance.ms.is_none_or(|m| ms <= m);
         if !fits {
             break;
         }
@@ -147,7 +143,13 @@ pub fn plan(offers: &[Offer], k: usize, allowance: Allowance) -> Vec<Offer> {
 
 /// After a fold: how many candidates (a prefix, at least one) still fit into `left_ms`, given
 /// the estimates scaled by `ratio` (measured / estimated time so far) and the folds remaining.
-pub fn keep_after_fold(estimate_ms: &[f64], ratio: f64, folds_left: usize, k: usize, left_ms: f64) -> usize {
+pub fn keep_after_fold(
+    estimate_ms: &[f64],
+    ratio: f64,
+    folds_left: usize,
+    k: usize,
+    left_ms: f64,
+) -> usize {
     let per_fold = |e: f64| e * ratio / k.max(1) as f64;
     let mut total = 0.0;
     let mut keep = 0;
@@ -163,7 +165,11 @@ pub fn keep_after_fold(estimate_ms: &[f64], ratio: f64, folds_left: usize, k: us
 
 /// Mean held-out metrics of one candidate over its folds (`None` when it has none);
 /// `score_scale` turns the trainer's regression RMSE (standardised) into the target's units.
-pub fn summarise(results: &[EpochMetrics], classification: bool, score_scale: f64) -> Option<CvScore> {
+pub fn summarise(
+    results: &[EpochMetrics],
+    classification: bool,
+    score_scale: f64,
+) -> Option<CvScore> {
     if results.is_empty() {
         return None;
     }
@@ -175,7 +181,11 @@ pub fn summarise(results: &[EpochMetrics], classification: bool, score_scale: f6
     let loss = results.iter().map(|m| m.valid_loss as f64).sum::<f64>() / n;
     Some(CvScore {
         folds: results.len() as u32,
-        score: if classification { score } else { score * score_scale },
+        score: if classification {
+            score
+        } else {
+            score * score_scale
+        },
         loss,
         diverged,
     })

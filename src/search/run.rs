@@ -11,11 +11,11 @@
 //! (scheduler, sampler, finalists, leaderboard rank) uses validation metrics; the test part is
 //! read once, in [`Search::finish`], for the finalists and baselines.
 
+use super::cv::{self, Allowance, CvScore, CvStage, Offer};
 use super::events::{Event, TrialStatus};
 use super::sampler::{Objective, Observation, Sampler, SamplerConfig};
 use super::schedule::{Action, Fidelity, Scheduler, SchedulerConfig};
 use super::space::{Sample, SearchSpace, SpaceError, SpecShape};
-use super::cv::{self, Allowance, CvScore, CvStage, Offer};
 use super::Budget;
 use crate::baselines::{self, BaselineFit, BaselineKind, Prediction};
 use crate::data::{PreparedData, Task};
@@ -1062,7 +1062,9 @@ impl Search {
         if k < 2 {
             return skip(self, events, format!("{n} rows are too few for folds"));
         }
-        let seed = crate::rng::Rng::new(self.config.seed).fork(0xC7_F01D).next_u64();
+        let seed = crate::rng::Rng::new(self.config.seed)
+            .fork(0xC7_F01D)
+            .next_u64();
         let folds = match cv::folds(&pool, k, seed) {
             Ok(f) => f,
             Err(e) => return skip(self, events, e.to_string()),
@@ -1302,11 +1304,8 @@ impl Search {
                 }
             }
             let refitted = self.pre_refit.get(&trial);
-            let valid = self.predict_part(
-                &tr.spec,
-                refitted.unwrap_or(&weights),
-                &self.data.valid.x,
-            );
+            let valid =
+                self.predict_part(&tr.spec, refitted.unwrap_or(&weights), &self.data.valid.x);
             let refitted = refitted.is_some();
             let t0 = now_ms();
             let test = self.predict_part(&tr.spec, &weights, &self.data.test.x);

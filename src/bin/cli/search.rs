@@ -479,7 +479,11 @@ impl View {
             } => self.line(format!(
                 "cv trial {trial}: {} {score:.4} (loss {loss:.4}, {folds} folds){}",
                 self.metric,
-                if *diverged { ", diverged on a fold" } else { "" }
+                if *diverged {
+                    ", diverged on a fold"
+                } else {
+                    ""
+                }
             )),
             Event::Refitted {
                 trial,
