@@ -8,7 +8,9 @@
 //! the one fitted on the training part, and the test part is never read.
 //!
 //! Budget rule (see [`plan`]): with cross-validation on, the search phase ends at `1 - share` of
-//! the time and epoch budgets. The stage then takes candidates in validation order while their
+//! the epoch budget, and holds back from the time budget the stage's estimated cost for the
+//! current top candidates (at most `share` of it; a fixed reserve would mostly go unused on small
+//! data, where retraining a few candidates takes seconds). The stage then takes candidates in validation order while their
 //! estimated cost fits into what is left of the whole budget (time estimated from each trial's
 //! own measured training time, scaled to the fold's rows); the top candidate is always taken or
 //! the stage is skipped. All taken candidates train together, one fold per step; after each fold

@@ -58,8 +58,9 @@ pub struct SearchConfig {
     /// How many of the top trials (by validation objective) are cross-validated, at most.
     #[serde(default = "default_cv_candidates")]
     pub cv_candidates: usize,
-    /// Share of the time and epoch budgets reserved for cross-validation (the search phase ends
-    /// at `1 - cv_share` of them when cross-validation is on).
+    /// Most of the budgets reserved for cross-validation: the search phase ends at
+    /// `1 - cv_share` of the epoch budget, and holds back from the time budget the stage's
+    /// estimated cost for the current top candidates, at most `cv_share` of it.
     #[serde(default = "default_cv_share")]
     pub cv_share: f64,
     /// Retrain the winner on train + validation before its test evaluation: `None` (default)
@@ -292,6 +293,9 @@ pub struct Search {
     /// Candidate-epochs trained by the cross-validation stage (all folds).
     #[serde(default)]
     cv_epochs: u64,
+    /// Estimated time the stage needs for the current top candidates (ms).
+    #[serde(default)]
+    cv_reserve_ms: f64,
     /// The winner's weights from the search phase, when it was refit (for held-out metrics).
     #[serde(default)]
     pre_refit: BTreeMap<u32, Weights>,
@@ -360,6 +364,7 @@ impl Search {
             cv: None,
             generation: 0,
             cv_epochs: 0,
+            cv_reserve_ms: 0.0,
             pre_refit: BTreeMap::new(),
             config,
         })
@@ -648,9 +653,16 @@ impl Search {
     fn budget_left(&self) -> (bool, Option<u64>) {
         let b = self.config.budget;
         let share = self.config.search_share();
-        let time_ok = b
-            .seconds
-            .is_none_or(|s| self.elapsed_ms < s * 1000.0 * share);
+        // Time: the stage's estimated cost for the current top candidates is held back, at most
+        // `cv_share` of the budget (a reserve the stage could not use would be lost).
+        let time_ok = b.seconds.is_none_or(|s| {
+            let reserve = if self.config.cross_validates() {
+                self.cv_reserve_ms.min(s * 1000.0 * self.config.cv_share)
+            } else {
+                0.0
+            };
+            self.elapsed_ms < s * 1000.0 - reserve
+        });
         let epochs_left = b.epochs.map(|e| {
             let limit = ((e as f64 * share).floor() as u64).max(1);
             limit.saturating_sub(self.epochs_used)
@@ -958,7 +970,16 @@ impl Search {
     }
 
     fn prune_kept(&mut self) {
-        let finalists = self.kept_ids();
+        let ranked = self.ranked();
+        if self.config.cross_validates() {
+            let k = self.cv_folds();
+            self.cv_reserve_ms = self
+                .cv_offers(&ranked, k)
+                .iter()
+                .map(|o| o.estimate_ms)
+                .sum();
+        }
+        let finalists: Vec<u32> = ranked.iter().take(self.kept_pool()).copied().collect();
         let parents: Vec<u32> = match &self.sampler {
             Sampler::Evolution(e) if self.config.inherit() => {
                 e.population().map(|o| o.trial).collect()
@@ -1069,19 +1090,7 @@ impl Search {
             Ok(f) => f,
             Err(e) => return skip(self, events, e.to_string()),
         };
-        let scale = (k - 1) as f64 * n as f64 / pool.train_rows().max(1) as f64;
-        let offers: Vec<Offer> = self
-            .ranked()
-            .into_iter()
-            .filter_map(|t| self.trials.get(t as usize))
-            .filter(|t| t.objective().is_some_and(|o| o != Objective::WORST) && t.epochs() > 0)
-            .take(self.config.cv_candidates)
-            .map(|t| Offer {
-                trial: t.id,
-                epochs: t.epochs(),
-                estimate_ms: t.train_ms * scale,
-            })
-            .collect();
+        let offers = self.cv_offers(&self.ranked(), k);
         if offers.is_empty() {
             return skip(self, events, "no candidate finished training".into());
         }
@@ -1117,6 +1126,31 @@ impl Search {
             results: vec![Vec::new(); taken.len()],
         });
         self.set_phase(Phase::CrossValidating);
+    }
+
+    /// Folds the stage will use.
+    fn cv_folds(&self) -> usize {
+        let n = self.data.train.rows() + self.data.valid.rows();
+        (self.config.cv_folds as usize).min(n)
+    }
+
+    /// The cross-validation candidates among `ranked` trials, with their estimated cost over
+    /// `k` folds: the trial's own measured training time, scaled by `k - 1` and by the fold's
+    /// training rows over the search's.
+    fn cv_offers(&self, ranked: &[u32], k: usize) -> Vec<Offer> {
+        let n = self.data.train.rows() + self.data.valid.rows();
+        let scale = k.saturating_sub(1) as f64 * n as f64 / self.data.train.rows().max(1) as f64;
+        ranked
+            .iter()
+            .filter_map(|&t| self.trials.get(t as usize))
+            .filter(|t| t.objective().is_some_and(|o| o != Objective::WORST) && t.epochs() > 0)
+            .take(self.config.cv_candidates)
+            .map(|t| Offer {
+                trial: t.id,
+                epochs: t.epochs(),
+                estimate_ms: t.train_ms * scale,
+            })
+            .collect()
     }
 
     /// After cross-validation (or without it): refit the winner when wanted, else stop.

@@ -67,7 +67,7 @@ pub struct Args {
     #[arg(long)]
     no_baselines: bool,
     /// Folds of the cross-validation of the top candidates after the search phase (0 = off).
-    /// With it, the search phase gets 75 % of the budget and the winner is the best
+    /// With it, up to 25 % of the budget is held back for it and the winner is the best
     /// cross-validated candidate.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
     cv_folds: u32,
