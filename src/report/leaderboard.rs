@@ -2,6 +2,7 @@
 //! validation metric (selection never looks at test scores).
 
 use super::metrics::Metrics;
+use crate::search::cv::CvScore;
 use serde::{Deserialize, Serialize};
 
 /// Where a row comes from.
@@ -40,6 +41,10 @@ pub struct Row {
     /// Whether the weights were refit on train + validation before the test evaluation.
     #[serde(default)]
     pub refit: bool,
+    /// Cross-validated score on train + validation folds (neural finalists that were
+    /// cross-validated).
+    #[serde(default)]
+    pub cv: Option<CvScore>,
 }
 
 /// Ranked rows.
@@ -51,7 +56,9 @@ pub struct Leaderboard {
 
 impl Leaderboard {
     /// Ranks rows by validation metric (accuracy descending / RMSE ascending), ties by test-free
-    /// secondary keys (validation log loss, then fewer parameters, then name).
+    /// secondary keys (validation log loss, then fewer parameters, then name). When some neural
+    /// rows carry a cross-validated score, the neural rows are reordered by it within the places
+    /// they hold (cross-validated first, by score, then loss).
     pub fn new(mut rows: Vec<Row>) -> Leaderboard {
         rows.sort_by(|a, b| {
             let (pa, pb) = (a.valid.primary(), b.valid.primary());
@@ -69,6 +76,34 @@ impl Leaderboard {
                 .then(a.parameters.unwrap_or(0).cmp(&b.parameters.unwrap_or(0)))
                 .then(a.model.cmp(&b.model))
         });
+        // Neural rows that were cross-validated are ordered by that (more reliable) estimate:
+        // they keep the places the neural rows took by validation, refilled in the order of
+        // their cross-validated score (then loss); rows without one follow in their order.
+        let slots: Vec<usize> = (0..rows.len())
+            .filter(|&i| rows[i].kind == ModelKind::Neural)
+            .collect();
+        if slots.iter().any(|&i| rows[i].cv.is_some()) {
+            let mut neural: Vec<Row> = slots.iter().map(|&i| rows[i].clone()).collect();
+            neural.sort_by(|a, b| match (&a.cv, &b.cv) {
+                (Some(x), Some(y)) => {
+                    let score = if a.valid.higher_is_better() {
+                        y.score.total_cmp(&x.score)
+                    } else {
+                        x.score.total_cmp(&y.score)
+                    };
+                    x.diverged
+                        .cmp(&y.diverged)
+                        .then(score)
+                        .then(x.loss.total_cmp(&y.loss))
+                }
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+            for (&i, r) in slots.iter().zip(neural) {
+                rows[i] = r;
+            }
+        }
         for (i, r) in rows.iter_mut().enumerate() {
             r.rank = i as u32 + 1;
         }
@@ -107,12 +142,13 @@ impl Leaderboard {
             ("acc", "F1")
         };
         let mut out = format!(
-            "{:>4}  {:<34} {:>9} {:>7} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9}\n",
+            "{:>4}  {:<34} {:>9} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9}\n",
             "rank",
             "model",
             "params",
             "epochs",
             format!("val {m1}"),
+            format!("cv {m1}"),
             format!("test {m1}"),
             format!("test {m2}"),
             if regression { "MAE" } else { "logloss" },
@@ -134,12 +170,18 @@ impl Leaderboard {
                 }
                 _ => (f64::NAN, f64::NAN, f64::NAN, "-".into()),
             };
+            let cv =
+                r.cv.map(|c| format!("{:.4}", c.score))
+                    .unwrap_or_else(|| "-".into());
+            let suffix = if r.refit { " (refit)" } else { "" };
+            let room = 34 - suffix.chars().count();
             let mut model = r.model.clone();
-            if model.chars().count() > 34 {
-                model = model.chars().take(33).collect::<String>() + "…";
+            if model.chars().count() > room {
+                model = model.chars().take(room - 1).collect::<String>() + "…";
             }
+            model.push_str(suffix);
             out.push_str(&format!(
-                "{:>4}  {:<34} {:>9} {:>7} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>9.1} {:>9.3}\n",
+                "{:>4}  {:<34} {:>9} {:>7} {:>9.4} {:>9} {:>9.4} {:>9.4} {:>7} {:>9.1} {:>9.3}\n",
                 r.rank,
                 model,
                 r.parameters
@@ -149,6 +191,7 @@ impl Leaderboard {
                     .map(|e| e.to_string())
                     .unwrap_or_else(|| "-".into()),
                 v1,
+                cv,
                 t1,
                 t2,
                 t3,

@@ -126,6 +126,44 @@ pub enum Event {
         /// Why it failed, if it did.
         error: Option<String>,
     },
+    /// The search phase ended and the top candidates are cross-validated (one fold per step).
+    CrossValidationStarted {
+        /// Folds.
+        folds: u32,
+        /// Trials cross-validated, best validation objective first.
+        candidates: Vec<u32>,
+        /// Rows cut into folds (train + validation; never test).
+        rows: usize,
+    },
+    /// Cross-validation was on but did not run (why: too few rows, no candidate, no budget).
+    CrossValidationSkipped {
+        /// Why.
+        reason: String,
+    },
+    /// A candidate's cross-validated score (means over the held-out folds).
+    CrossValidated {
+        /// Trial number.
+        trial: u32,
+        /// Folds evaluated.
+        folds: u32,
+        /// Mean held-out accuracy (classification) or RMSE in the target's units (regression).
+        score: f64,
+        /// Mean held-out loss.
+        loss: f64,
+        /// Whether training diverged on some fold.
+        diverged: bool,
+    },
+    /// The winner was retrained from scratch on train + validation rows.
+    Refitted {
+        /// Trial number.
+        trial: u32,
+        /// Epochs trained (as in the search).
+        epochs: u32,
+        /// Training rows of the refit.
+        rows: usize,
+        /// The refit diverged and was discarded (the search-phase weights are kept).
+        diverged: bool,
+    },
     /// The search finished and the finalists were evaluated on the test part.
     SearchFinished {
         /// Final leaderboard.

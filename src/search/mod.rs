@@ -3,9 +3,11 @@
 //! - [`space`]: what may be searched, as data, and the one step from a sample to a [`Spec`](crate::model::Spec).
 //! - [`sampler`]: random, TPE and regularized evolution.
 //! - [`schedule`]: no early stopping, successive halving / Hyperband, ASHA.
+//! - [`cv`]: cross-validation of the finalists after the search phase.
 //! - [`events`]: the typed event stream.
 //! - [`run`]: the search state machine ([`run::Search`]).
 
+pub mod cv;
 pub mod events;
 pub mod run;
 pub mod sampler;

@@ -11,6 +11,7 @@
 //! (scheduler, sampler, finalists, leaderboard rank) uses validation metrics; the test part is
 //! read once, in [`Search::finish`], for the finalists and baselines.
 
+use super::cv::{self, Allowance, CvScore, CvStage, Offer};
 use super::events::{Event, TrialStatus};
 use super::sampler::{Objective, Observation, Sampler, SamplerConfig};
 use super::schedule::{Action, Fidelity, Scheduler, SchedulerConfig};
@@ -50,6 +51,35 @@ pub struct SearchConfig {
     pub baselines: bool,
     /// Most epochs one [`Search::step`] trains (keeps steps short and the page responsive).
     pub max_epochs_per_step: u32,
+    /// Folds of the cross-validation of the top candidates after the search phase (0 or 1: off).
+    /// See [`super::cv`].
+    #[serde(default = "default_cv_folds")]
+    pub cv_folds: u32,
+    /// How many of the top trials (by validation objective) are cross-validated, at most.
+    #[serde(default = "default_cv_candidates")]
+    pub cv_candidates: usize,
+    /// Most of the budgets reserved for cross-validation: the search phase ends at
+    /// `1 - cv_share` of the epoch budget, and holds back from the time budget the stage's
+    /// estimated cost for the current top candidates, at most `cv_share` of it.
+    #[serde(default = "default_cv_share")]
+    pub cv_share: f64,
+    /// Retrain the winner on train + validation before its test evaluation: `None` (default)
+    /// does so when cross-validation ran (it showed the spec generalises across folds),
+    /// `Some(true)` always, `Some(false)` never.
+    #[serde(default)]
+    pub refit: Option<bool>,
+}
+
+fn default_cv_folds() -> u32 {
+    5
+}
+
+fn default_cv_candidates() -> usize {
+    6
+}
+
+fn default_cv_share() -> f64 {
+    0.25
 }
 
 impl Default for SearchConfig {
@@ -72,6 +102,10 @@ impl Default for SearchConfig {
             finalists: 3,
             baselines: true,
             max_epochs_per_step: 5,
+            cv_folds: default_cv_folds(),
+            cv_candidates: default_cv_candidates(),
+            cv_share: default_cv_share(),
+            refit: None,
         }
     }
 }
@@ -80,6 +114,20 @@ impl SearchConfig {
     /// Whether evolution children start from their parent's weights.
     pub fn inherit(&self) -> bool {
         matches!(&self.sampler, SamplerConfig::Evolution(c) if c.inherit)
+    }
+
+    /// Whether the finalists are cross-validated after the search phase.
+    pub fn cross_validates(&self) -> bool {
+        self.cv_folds >= 2 && self.cv_candidates >= 1
+    }
+
+    /// Share of the budgets the search phase may use (`1 - cv_share` with cross-validation).
+    fn search_share(&self) -> f64 {
+        if self.cross_validates() {
+            1.0 - self.cv_share
+        } else {
+            1.0
+        }
     }
 }
 
@@ -142,6 +190,9 @@ pub struct Trial {
     pub curve: Vec<EpochMetrics>,
     /// Training time attributed to this trial (its share of each group's wall time).
     pub train_ms: f64,
+    /// Cross-validated score, when the trial was a cross-validation finalist.
+    #[serde(default)]
+    pub cv: Option<CvScore>,
 }
 
 impl Trial {
@@ -153,6 +204,21 @@ impl Trial {
     /// Latest validation objective (`None` before the first epoch).
     pub fn objective(&self) -> Option<Objective> {
         self.curve.last().map(|m| objective_of(m, self.spec.loss))
+    }
+
+    /// Cross-validated objective (`None` without cross-validation).
+    pub fn cv_objective(&self) -> Option<Objective> {
+        let cv = self.cv?;
+        if cv.diverged || !cv.score.is_finite() || !cv.loss.is_finite() {
+            return Some(Objective::WORST);
+        }
+        Some(Objective {
+            primary: match self.spec.loss {
+                Loss::SoftmaxCrossEntropy => 1.0 - cv.score,
+                Loss::MeanSquaredError => cv.score,
+            },
+            secondary: cv.loss,
+        })
     }
 }
 
@@ -187,6 +253,10 @@ enum Phase {
         next: usize,
     },
     Searching,
+    /// Cross-validating the top candidates, one fold per step (see [`super::cv`]).
+    CrossValidating,
+    /// Retraining the winner on train + validation (one step).
+    Refit,
     /// The search phase ended; waiting for `finish`.
     Stopped,
     Finished,
@@ -214,6 +284,21 @@ pub struct Search {
     #[serde(skip)]
     live: BTreeMap<u32, CandidateId>,
     leaderboard: Option<Leaderboard>,
+    /// The cross-validation stage, while it runs.
+    #[serde(default)]
+    cv: Option<CvStage>,
+    /// Changes whenever the data a trainer needs changes (see [`Search::trainer_data`]).
+    #[serde(default)]
+    generation: u32,
+    /// Candidate-epochs trained by the cross-validation stage (all folds).
+    #[serde(default)]
+    cv_epochs: u64,
+    /// Estimated time the stage needs for the current top candidates (ms).
+    #[serde(default)]
+    cv_reserve_ms: f64,
+    /// The winner's weights from the search phase, when it was refit (for held-out metrics).
+    #[serde(default)]
+    pre_refit: BTreeMap<u32, Weights>,
 }
 
 /// A saved search: plain data (serde), continued with [`Search::resume`].
@@ -243,6 +328,12 @@ impl Search {
                 "budget: give seconds, epochs or a trial limit".into(),
             ));
         }
+        if !(0.0..1.0).contains(&config.cv_share) {
+            return Err(SearchError::Config(format!(
+                "cv_share ({}) must be in [0, 1)",
+                config.cv_share
+            )));
+        }
         if data.train.rows() == 0 || data.valid.rows() == 0 {
             return Err(SearchError::Config(format!(
                 "data: the training ({} rows) and validation ({} rows) parts must not be empty",
@@ -270,6 +361,11 @@ impl Search {
             reattach: BTreeMap::new(),
             live: BTreeMap::new(),
             leaderboard: None,
+            cv: None,
+            generation: 0,
+            cv_epochs: 0,
+            cv_reserve_ms: 0.0,
+            pre_refit: BTreeMap::new(),
             config,
         })
     }
@@ -326,8 +422,14 @@ impl Search {
             .unwrap_or(0.0);
         let by_epochs = b
             .epochs
-            .map(|e| self.epochs_used as f64 / e.max(1) as f64)
+            .map(|e| (self.epochs_used + self.cv_epochs) as f64 / e.max(1) as f64)
             .unwrap_or(0.0);
+        if let (Phase::CrossValidating, Some(stage)) = (self.phase, &self.cv) {
+            let folds = stage.folds.len().max(1) as f64;
+            return (1.0 - self.config.cv_share * (1.0 - stage.next as f64 / folds))
+                .max(by_time.max(by_epochs))
+                .clamp(0.0, 1.0);
+        }
         let by_trials = self
             .config
             .max_trials
@@ -341,9 +443,41 @@ impl Search {
         matches!(self.phase, Phase::Stopped | Phase::Finished)
     }
 
-    /// The data a trainer for this search needs (train + validation; never the test part).
+    /// The data of the search phase (train + validation; never the test part).
     pub fn train_data(&self) -> TrainData {
         self.data.train_data()
+    }
+
+    /// The data the trainer passed to the next [`Search::step`] must be built on: the search
+    /// phase's ([`Search::train_data`]), a cross-validation fold's, or train + validation for
+    /// the refit. It changes only when [`Search::data_generation`] does; callers keep the
+    /// generation their trainer was built for and rebuild it when the number differs.
+    pub fn trainer_data(&self) -> TrainData {
+        match (self.phase, &self.cv) {
+            (Phase::CrossValidating, Some(stage)) => {
+                cv::fold_data(&self.data.train_data(), &stage.folds, stage.next)
+            }
+            (Phase::Refit, _) => self.refit_data(),
+            _ => self.data.train_data(),
+        }
+    }
+
+    /// A number that changes whenever [`Search::trainer_data`] does (0 for the search phase).
+    pub fn data_generation(&self) -> u32 {
+        self.generation
+    }
+
+    /// Whether the current winner was retrained on train + validation (refit stage or `finish`).
+    pub fn winner_refitted(&self) -> bool {
+        self.ranked()
+            .first()
+            .is_some_and(|t| self.pre_refit.contains_key(t))
+    }
+
+    /// Candidate-epochs trained by the cross-validation stage (not part of
+    /// [`Search::epochs_used`], which counts the search phase).
+    pub fn cv_epochs_used(&self) -> u64 {
+        self.cv_epochs
     }
 
     /// Training data for an optional refit of the winner: train and validation rows together
@@ -415,13 +549,41 @@ impl Search {
         Ok(s)
     }
 
-    /// Ends the search phase now (a user's "stop"); then call [`Search::finish`].
+    /// Ends the search now (a user's "stop"); then call [`Search::finish`]. The
+    /// cross-validation and refit stages are skipped (a stage under way is abandoned: its
+    /// partial fold results are dropped), so the result comes at once and ranks by validation.
     pub async fn stop<T: Trainer>(&mut self, trainer: &mut T) -> Result<Vec<Event>, SearchError> {
         let mut events = Vec::new();
-        if !self.is_finished() {
-            self.end_search_phase(trainer, &mut events).await?;
+        match self.phase {
+            Phase::Stopped | Phase::Finished => {}
+            Phase::CrossValidating | Phase::Refit => {
+                self.cv = None;
+                self.set_phase(Phase::Stopped);
+            }
+            _ => {
+                self.end_search_phase(trainer, &mut events).await?;
+                self.set_phase(Phase::Stopped);
+            }
         }
         Ok(events)
+    }
+
+    /// Moves to `phase`; a new trainer data generation starts with each fold and the refit.
+    fn set_phase(&mut self, phase: Phase) {
+        let before = self.trainer_key();
+        self.phase = phase;
+        if self.trainer_key() != before {
+            self.generation += 1;
+        }
+    }
+
+    /// Identifies the data [`Search::trainer_data`] returns.
+    fn trainer_key(&self) -> (u8, usize) {
+        match (self.phase, &self.cv) {
+            (Phase::CrossValidating, Some(stage)) => (1, stage.next),
+            (Phase::Refit, _) => (2, 0),
+            _ => (0, 0),
+        }
     }
 
     /// Does one bounded unit of work and returns its events.
@@ -443,6 +605,18 @@ impl Search {
             Phase::Searching => {
                 let t0 = now_ms();
                 let result = self.search_step(trainer, &mut events).await;
+                self.elapsed_ms += now_ms() - t0;
+                result?;
+            }
+            Phase::CrossValidating => {
+                let t0 = now_ms();
+                let result = self.cv_step(trainer, &mut events).await;
+                self.elapsed_ms += now_ms() - t0;
+                result?;
+            }
+            Phase::Refit => {
+                let t0 = now_ms();
+                let result = self.refit_step(trainer, &mut events).await;
                 self.elapsed_ms += now_ms() - t0;
                 result?;
             }
@@ -516,10 +690,25 @@ impl Search {
         }
     }
 
+    /// Whether the search phase may go on, and the candidate-epochs it has left. With
+    /// cross-validation the search phase gets `1 - cv_share` of each budget.
     fn budget_left(&self) -> (bool, Option<u64>) {
         let b = self.config.budget;
-        let time_ok = b.seconds.is_none_or(|s| self.elapsed_ms < s * 1000.0);
-        let epochs_left = b.epochs.map(|e| e.saturating_sub(self.epochs_used));
+        let share = self.config.search_share();
+        // Time: the stage's estimated cost for the current top candidates is held back, at most
+        // `cv_share` of the budget (a reserve the stage could not use would be lost).
+        let time_ok = b.seconds.is_none_or(|s| {
+            let reserve = if self.config.cross_validates() {
+                self.cv_reserve_ms.min(s * 1000.0 * self.config.cv_share)
+            } else {
+                0.0
+            };
+            self.elapsed_ms < s * 1000.0 - reserve
+        });
+        let epochs_left = b.epochs.map(|e| {
+            let limit = ((e as f64 * share).floor() as u64).max(1);
+            limit.saturating_sub(self.epochs_used)
+        });
         (time_ok && epochs_left != Some(0), epochs_left)
     }
 
@@ -559,7 +748,7 @@ impl Search {
             }
         }
         if !self.budget_left().0 {
-            return self.end_search_phase(trainer, events).await;
+            return self.close_search_phase(trainer, events).await;
         }
         for action in self.scheduler.promotions() {
             self.apply(action, trainer, events).await?;
@@ -582,7 +771,7 @@ impl Search {
             })
             .collect();
         if group.is_empty() {
-            return self.end_search_phase(trainer, events).await;
+            return self.close_search_phase(trainer, events).await;
         }
         let mut k = group
             .iter()
@@ -593,7 +782,7 @@ impl Search {
         if let (_, Some(left)) = self.budget_left() {
             k = k.min((left / group.len() as u64).min(u32::MAX as u64) as u32);
             if k == 0 {
-                return self.end_search_phase(trainer, events).await;
+                return self.close_search_phase(trainer, events).await;
             }
         }
         let ids: Vec<CandidateId> = group
@@ -703,6 +892,7 @@ impl Search {
             status: TrialStatus::Running,
             curve: Vec::new(),
             train_ms: 0.0,
+            cv: None,
         });
         Ok(id)
     }
@@ -804,35 +994,34 @@ impl Search {
         Ok(())
     }
 
-    /// The best `finalists` retired trials by validation objective.
+    /// The best `finalists` retired trials (see [`Search::ranked`]).
     fn finalist_ids(&self) -> Vec<u32> {
-        let mut done: Vec<&Trial> = self
-            .trials
-            .iter()
-            .filter(|t| {
-                !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged)
-                    && t.objective().is_some()
-            })
-            .collect();
-        done.sort_by(|a, b| {
-            let (oa, ob) = (
-                a.objective().unwrap_or(Objective::WORST),
-                b.objective().unwrap_or(Objective::WORST),
-            );
-            oa.cmp(&ob).then(a.id.cmp(&b.id))
-        });
-        done.iter()
-            .take(self.config.finalists.max(1))
-            .map(|t| t.id)
-            .collect()
+        let mut r = self.ranked();
+        r.truncate(self.config.finalists.max(1));
+        r
+    }
+
+    fn kept_ids(&self) -> Vec<u32> {
+        let mut r = self.ranked();
+        r.truncate(self.kept_pool());
+        r
     }
 
     fn is_finalist(&self, trial: u32) -> bool {
-        self.finalist_ids().contains(&trial)
+        self.kept_ids().contains(&trial)
     }
 
     fn prune_kept(&mut self) {
-        let finalists = self.finalist_ids();
+        let ranked = self.ranked();
+        if self.config.cross_validates() {
+            let k = self.cv_folds();
+            self.cv_reserve_ms = self
+                .cv_offers(&ranked, k)
+                .iter()
+                .map(|o| o.estimate_ms)
+                .sum();
+        }
+        let finalists: Vec<u32> = ranked.iter().take(self.kept_pool()).copied().collect();
         let parents: Vec<u32> = match &self.sampler {
             Sampler::Evolution(e) if self.config.inherit() => {
                 e.population().map(|o| o.trial).collect()
@@ -866,13 +1055,302 @@ impl Search {
                 trainer.remove(id);
             }
         }
-        self.phase = Phase::Stopped;
+        Ok(())
+    }
+
+    /// The search phase is over: retire what runs, then cross-validate (or refit, or stop).
+    async fn close_search_phase<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        self.end_search_phase(trainer, events).await?;
+        self.begin_cv(events);
+        Ok(())
+    }
+
+    /// Trials ranked for selection: cross-validated ones first (by cross-validated objective),
+    /// then the others, each by validation objective; diverged and running trials are left out.
+    fn ranked(&self) -> Vec<u32> {
+        let mut done: Vec<&Trial> = self
+            .trials
+            .iter()
+            .filter(|t| {
+                !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged)
+                    && t.objective().is_some()
+            })
+            .collect();
+        done.sort_by(|a, b| {
+            let (ca, cb) = (a.cv_objective(), b.cv_objective());
+            let (oa, ob) = (
+                a.objective().unwrap_or(Objective::WORST),
+                b.objective().unwrap_or(Objective::WORST),
+            );
+            ca.is_none()
+                .cmp(&cb.is_none())
+                .then(match (ca, cb) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    _ => std::cmp::Ordering::Equal,
+                })
+                .then(oa.cmp(&ob))
+                .then(a.id.cmp(&b.id))
+        });
+        done.iter().map(|t| t.id).collect()
+    }
+
+    /// How many of the ranked trials keep their weights while the search runs: the finalists,
+    /// and the cross-validation candidates (one of which may become the winner).
+    fn kept_pool(&self) -> usize {
+        let cv = if self.config.cross_validates() {
+            self.config.cv_candidates
+        } else {
+            0
+        };
+        self.config.finalists.max(cv).max(1)
+    }
+
+    /// Starts the cross-validation stage (see [`super::cv`] for the budget rule), or moves on
+    /// when it is off or cannot run.
+    fn begin_cv(&mut self, events: &mut Vec<Event>) {
+        if !self.config.cross_validates() {
+            return self.after_cv();
+        }
+        let pool = self.data.train_data();
+        let n = pool.train_rows() + pool.valid_rows();
+        let k = (self.config.cv_folds as usize).min(n);
+        let skip = |s: &mut Search, events: &mut Vec<Event>, reason: String| {
+            events.push(Event::CrossValidationSkipped { reason });
+            s.after_cv();
+        };
+        if k < 2 {
+            return skip(self, events, format!("{n} rows are too few for folds"));
+        }
+        let seed = crate::rng::Rng::new(self.config.seed)
+            .fork(0xC7_F01D)
+            .next_u64();
+        let folds = match cv::folds(&pool, k, seed) {
+            Ok(f) => f,
+            Err(e) => return skip(self, events, e.to_string()),
+        };
+        let offers = self.cv_offers(&self.ranked(), k);
+        if offers.is_empty() {
+            return skip(self, events, "no candidate finished training".into());
+        }
+        let b = self.config.budget;
+        let allowance = Allowance {
+            epochs: b
+                .epochs
+                .map(|e| e.saturating_sub(self.epochs_used + self.cv_epochs)),
+            ms: b.seconds.map(|s| s * 1000.0 - self.elapsed_ms),
+        };
+        let taken = cv::plan(&offers, k, allowance);
+        if taken.is_empty() {
+            return skip(
+                self,
+                events,
+                format!(
+                    "cross-validating the top candidate ({} epochs × {k} folds, about {:.1} s) does not fit into the budget left",
+                    offers[0].epochs,
+                    offers[0].estimate_ms / 1000.0
+                ),
+            );
+        }
+        events.push(Event::CrossValidationStarted {
+            folds: k as u32,
+            candidates: taken.iter().map(|o| o.trial).collect(),
+            rows: n,
+        });
+        self.cv = Some(CvStage {
+            folds,
+            candidates: taken.iter().map(|o| o.trial).collect(),
+            estimate_ms: taken.iter().map(|o| o.estimate_ms).collect(),
+            next: 0,
+            results: vec![Vec::new(); taken.len()],
+        });
+        self.set_phase(Phase::CrossValidating);
+    }
+
+    /// Folds the stage will use.
+    fn cv_folds(&self) -> usize {
+        let n = self.data.train.rows() + self.data.valid.rows();
+        (self.config.cv_folds as usize).min(n)
+    }
+
+    /// The cross-validation candidates among `ranked` trials, with their estimated cost over
+    /// `k` folds: the trial's own measured training time, scaled by `k - 1` and by the fold's
+    /// training rows over the search's.
+    fn cv_offers(&self, ranked: &[u32], k: usize) -> Vec<Offer> {
+        let n = self.data.train.rows() + self.data.valid.rows();
+        let scale = k.saturating_sub(1) as f64 * n as f64 / self.data.train.rows().max(1) as f64;
+        ranked
+            .iter()
+            .filter_map(|&t| self.trials.get(t as usize))
+            .filter(|t| t.objective().is_some_and(|o| o != Objective::WORST) && t.epochs() > 0)
+            .take(self.config.cv_candidates)
+            .map(|t| Offer {
+                trial: t.id,
+                epochs: t.epochs(),
+                estimate_ms: t.train_ms * scale,
+            })
+            .collect()
+    }
+
+    /// After cross-validation (or without it): refit the winner when wanted, else stop.
+    fn after_cv(&mut self) {
+        self.cv = None;
+        let cross_validated = self.trials.iter().any(|t| t.cv.is_some());
+        let wanted = self.config.refit.unwrap_or(cross_validated);
+        if wanted && !self.ranked().is_empty() {
+            self.set_phase(Phase::Refit);
+        } else {
+            self.set_phase(Phase::Stopped);
+        }
+    }
+
+    /// Trains every candidate on the current fold (the trainer is built on
+    /// [`Search::trainer_data`]) for its own epoch count, and records the held-out metrics.
+    async fn cv_step<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        let Some(mut stage) = self.cv.take() else {
+            self.after_cv();
+            return Ok(());
+        };
+        let t0 = now_ms();
+        let mut ids = Vec::new();
+        let mut targets = Vec::new();
+        for &t in &stage.candidates {
+            let tr = &self.trials[t as usize];
+            ids.push(trainer.add(tr.spec.clone(), None)?);
+            targets.push(tr.epochs());
+        }
+        let n = ids.len();
+        let mut done = vec![0u32; n];
+        let mut last: Vec<EpochMetrics> = vec![
+            EpochMetrics {
+                epoch: 0,
+                train_loss: f32::NAN,
+                valid_loss: f32::NAN,
+                valid_score: f32::NAN,
+                diverged: true,
+            };
+            n
+        ];
+        let mut stopped = vec![false; n];
+        // Train all together to the smallest count, drop those done, continue the rest: specs
+        // carry their own schedule horizon, so e epochs equal the first e of a longer run.
+        loop {
+            let active: Vec<usize> = (0..n)
+                .filter(|&i| !stopped[i] && done[i] < targets[i])
+                .collect();
+            let Some(k) = active.iter().map(|&i| targets[i] - done[i]).min() else {
+                break;
+            };
+            let group: Vec<CandidateId> = active.iter().map(|&i| ids[i]).collect();
+            let results = trainer.train(&group, k).await?;
+            for (&i, curve) in active.iter().zip(results) {
+                self.cv_epochs += curve.len() as u64;
+                if let Some(m) = curve.last() {
+                    last[i] = *m;
+                }
+                if (curve.len() as u32) < k || curve.iter().any(|m| m.diverged) {
+                    stopped[i] = true;
+                    last[i].diverged = true;
+                }
+                done[i] += k;
+            }
+        }
+        for id in ids {
+            trainer.remove(id);
+        }
+        for (r, m) in stage.results.iter_mut().zip(last) {
+            r.push(m);
+        }
+        stage.next += 1;
+        let k = stage.folds.len();
+        if stage.next >= k {
+            let classification = matches!(self.data.task, Task::Classification { .. });
+            let scale = self.data.target_scale.map_or(1.0, |(_, std)| std as f64);
+            for (&t, results) in stage.candidates.iter().zip(&stage.results) {
+                let score = cv::summarise(results, classification, scale);
+                if let (Some(tr), Some(score)) = (self.trials.get_mut(t as usize), score) {
+                    tr.cv = Some(score);
+                    events.push(Event::CrossValidated {
+                        trial: t,
+                        folds: score.folds,
+                        score: score.score,
+                        loss: score.loss,
+                        diverged: score.diverged,
+                    });
+                }
+            }
+            self.after_cv();
+            return Ok(());
+        }
+        // Correct the estimate with this fold's time; drop the lowest candidates that would no
+        // longer fit (never the top one).
+        if let Some(s) = self.config.budget.seconds {
+            let measured = now_ms() - t0;
+            let estimated: f64 = stage.estimate_ms.iter().sum::<f64>() / k as f64;
+            let ratio = if estimated > 0.0 {
+                measured / estimated
+            } else {
+                1.0
+            };
+            let left = s * 1000.0 - (self.elapsed_ms + measured);
+            let keep = cv::keep_after_fold(&stage.estimate_ms, ratio, k - stage.next, k, left);
+            stage.candidates.truncate(keep);
+            stage.estimate_ms.truncate(keep);
+            stage.results.truncate(keep);
+        }
+        self.cv = Some(stage);
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Retrains the winner from scratch on train + validation (the trainer is built on
+    /// [`Search::refit_data`]) for the epochs it trained; its search-phase weights are kept for
+    /// the held-out validation metrics. A refit that diverges is discarded.
+    async fn refit_step<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        if let Some(&trial) = self.ranked().first() {
+            if !self.pre_refit.contains_key(&trial) {
+                let tr = &self.trials[trial as usize];
+                let (spec, epochs) = (tr.spec.clone(), tr.epochs());
+                let id = trainer.add(spec, None)?;
+                let curve = trainer.train(&[id], epochs).await?;
+                let weights = trainer.weights(id).await?;
+                trainer.remove(id);
+                let trained = curve.iter().map(|c| c.len()).sum::<usize>();
+                let diverged =
+                    (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged);
+                if !diverged {
+                    if let Some(old) = self.kept.insert(trial, weights) {
+                        self.pre_refit.insert(trial, old);
+                    }
+                }
+                events.push(Event::Refitted {
+                    trial,
+                    epochs,
+                    rows: self.data.train.rows() + self.data.valid.rows(),
+                    diverged,
+                });
+            }
+        }
+        self.set_phase(Phase::Stopped);
         Ok(())
     }
 
     /// Evaluates the finalists and baselines on the test part — once — and builds the leaderboard.
     /// With `refit`, a trainer built from [`Search::refit_data`], the winner is retrained from
-    /// scratch on train + validation for the same number of epochs before its test evaluation.
+    /// scratch on train + validation for the same number of epochs before its test evaluation
+    /// (unless the refit stage already did so). A refit winner's validation metrics come from its
+    /// search-phase weights, so they stay held-out and comparable with the other rows.
     pub async fn finish<T: Trainer>(
         &mut self,
         refit: Option<&mut T>,
@@ -890,18 +1368,21 @@ impl Search {
                 continue;
             };
             let mut weights = weights.clone();
-            let mut refitted = false;
-            if i == 0 {
+            if i == 0 && !self.pre_refit.contains_key(&trial) {
                 if let Some(rt) = refit.as_deref_mut() {
                     let id = rt.add(tr.spec.clone(), None)?;
                     rt.train(&[id], tr.epochs()).await?;
-                    weights = rt.weights(id).await?;
+                    let new = rt.weights(id).await?;
                     rt.remove(id);
-                    refitted = true;
-                    self.kept.insert(trial, weights.clone());
+                    self.pre_refit
+                        .insert(trial, std::mem::replace(&mut weights, new.clone()));
+                    self.kept.insert(trial, new);
                 }
             }
-            let valid = self.predict_part(&tr.spec, &weights, &self.data.valid.x);
+            let refitted = self.pre_refit.get(&trial);
+            let valid =
+                self.predict_part(&tr.spec, refitted.unwrap_or(&weights), &self.data.valid.x);
+            let refitted = refitted.is_some();
             let t0 = now_ms();
             let test = self.predict_part(&tr.spec, &weights, &self.data.test.x);
             let infer = now_ms() - t0;
@@ -917,6 +1398,7 @@ impl Search {
                 train_ms: tr.train_ms,
                 infer_ms_per_1000: infer * 1000.0 / self.data.test.rows().max(1) as f64,
                 refit: refitted,
+                cv: tr.cv,
             });
         }
         for b in &self.baselines {
@@ -933,6 +1415,7 @@ impl Search {
                     train_ms: fit.fit_ms,
                     infer_ms_per_1000: fit.infer_ms_per_1000,
                     refit: false,
+                    cv: None,
                 });
             }
         }
@@ -947,7 +1430,8 @@ impl Search {
         }])
     }
 
-    /// The winning network (best validation objective) with its weights, once finished.
+    /// The winning network with its weights: the best cross-validated trial when
+    /// cross-validation ran, else the best by validation objective.
     pub fn best(&self) -> Option<(&Trial, &Weights)> {
         let id = *self.finalist_ids().first()?;
         Some((self.trials.get(id as usize)?, self.kept.get(&id)?))

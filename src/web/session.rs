@@ -23,6 +23,8 @@ struct State {
     roles: RoleOptions,
     search: Option<Search>,
     trainer: Option<Backend>,
+    /// The search's data generation the trainer was built for.
+    generation: u32,
     backend: Option<BackendInfo>,
     started_unix_ms: f64,
     /// Weights of candidates rebuilt for display (see [`candidate`]).
@@ -173,7 +175,7 @@ async fn open_run(
     search: Search,
     choice: super::backend::BackendChoice,
 ) -> Result<JsValue, JsValue> {
-    let (trainer, info) = backend::open(choice, search.train_data())
+    let (trainer, info) = backend::open(choice, search.trainer_data())
         .await
         .map_err(js_err)?;
     #[derive(Serialize)]
@@ -183,6 +185,7 @@ async fn open_run(
         epochs: u64,
         elapsed_ms: f64,
     }
+    let generation = search.data_generation();
     let out = to_js(&Started {
         backend: &info,
         trials: search.trials().len(),
@@ -192,6 +195,7 @@ async fn open_run(
     with(|s| {
         s.search = Some(search);
         s.trainer = Some(trainer);
+        s.generation = generation;
         s.backend = Some(info);
         s.replicas.clear();
         s.started_unix_ms = js_sys::Date::now();
@@ -259,6 +263,17 @@ fn put_run(search: Search, trainer: Backend) {
 #[wasm_bindgen]
 pub async fn step() -> Result<JsValue, JsValue> {
     let (mut search, mut trainer) = take_run()?;
+    if !search.is_finished() && search.data_generation() != with(|s| s.generation) {
+        let kind = trainer.kind().parse().unwrap_or_default();
+        match backend::open(kind, search.trainer_data()).await {
+            Ok((t, _)) => trainer = t,
+            Err(e) => {
+                put_run(search, trainer);
+                return Err(js_err(e));
+            }
+        }
+        with(|s| s.generation = search.data_generation());
+    }
     let result = if search.leaderboard().is_some() {
         Ok(Vec::new())
     } else if search.is_finished() {

@@ -66,9 +66,21 @@ pub struct Args {
     /// Skip the classical baselines.
     #[arg(long)]
     no_baselines: bool,
-    /// Retrain the winner on train + validation before its test evaluation.
-    #[arg(long)]
+    /// Folds of the cross-validation of the top candidates after the search phase (0 = off).
+    /// With it, up to 25 % of the budget is held back for it and the winner is the best
+    /// cross-validated candidate.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
+    cv_folds: u32,
+    /// How many of the top candidates (by validation score) are cross-validated, at most.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=64))]
+    cv_candidates: u32,
+    /// Always retrain the winner on train + validation before its test evaluation (by default
+    /// this happens when cross-validation ran).
+    #[arg(long, conflicts_with = "no_refit")]
     refit: bool,
+    /// Never retrain the winner on train + validation.
+    #[arg(long)]
+    no_refit: bool,
     /// Write the whole run as JSON here.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -86,7 +98,7 @@ pub struct Args {
     save_state: Option<PathBuf>,
     /// Continue a search saved with `--save-state`: data, settings, trials and the budget already
     /// spent come from the file.
-    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines"])]
+    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit"])]
     resume: Option<PathBuf>,
 }
 
@@ -164,6 +176,13 @@ fn config(args: &Args) -> SearchConfig {
             epochs: args.epochs,
         },
         baselines: !args.no_baselines,
+        cv_folds: args.cv_folds,
+        cv_candidates: args.cv_candidates as usize,
+        refit: match (args.refit, args.no_refit) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
         ..SearchConfig::default()
     }
 }
@@ -200,8 +219,11 @@ pub fn run(args: Args) -> Result<(), Error> {
     let mut search = open_search(&args)?;
     let data = search.data().clone();
     let seed = search.config().seed;
-    let (mut trainer, info) = block_on(Backend::choose(args.backend, search.train_data()))
+    let (mut trainer, info) = block_on(Backend::choose(args.backend, search.trainer_data()))
         .map_err(|e| Error::Input(e.to_string()))?;
+    // Cross-validation folds and the refit train on other rows: a new trainer of the same kind
+    // is built whenever the search's data generation changes.
+    let mut generation = search.data_generation();
     // Ctrl-C is the user's "stop": the step under way completes, the state is saved if asked,
     // and the search ends with the leaderboard of what was trained.
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -231,6 +253,13 @@ pub fn run(args: Args) -> Result<(), Error> {
             }
             break;
         }
+        if search.data_generation() != generation {
+            let kind = trainer.kind().parse().unwrap_or(args.backend);
+            trainer = block_on(Backend::choose(kind, search.trainer_data()))
+                .map_err(|e| Error::Input(e.to_string()))?
+                .0;
+            generation = search.data_generation();
+        }
         let events = block_on(search.step(&mut trainer)).map_err(|e| {
             view.bar.finish_and_clear();
             Error::Input(e.to_string())
@@ -240,7 +269,9 @@ pub fn run(args: Args) -> Result<(), Error> {
         }
         view.update(&search);
     }
-    let mut refit = if args.refit {
+    // The refit stage normally retrains the winner; after a stop (Ctrl-C) it is skipped, and
+    // --refit still asks for it here.
+    let mut refit = if args.refit && !search.winner_refitted() {
         Some(
             block_on(Backend::choose(args.backend, search.refit_data()))
                 .map_err(|e| Error::Input(e.to_string()))?
@@ -423,6 +454,47 @@ impl View {
                     ));
                 }
             }
+            Event::CrossValidationStarted {
+                folds,
+                candidates,
+                rows,
+            } => self.line(format!(
+                "cross-validating {} candidates ({}) on {folds} folds of {rows} train + valid rows",
+                candidates.len(),
+                candidates
+                    .iter()
+                    .map(|t| format!("#{t}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )),
+            Event::CrossValidationSkipped { reason } => {
+                self.line(format!("cross-validation skipped: {reason}"))
+            }
+            Event::CrossValidated {
+                trial,
+                folds,
+                score,
+                loss,
+                diverged,
+            } => self.line(format!(
+                "cv trial {trial}: {} {score:.4} (loss {loss:.4}, {folds} folds){}",
+                self.metric,
+                if *diverged {
+                    ", diverged on a fold"
+                } else {
+                    ""
+                }
+            )),
+            Event::Refitted {
+                trial,
+                epochs,
+                rows,
+                diverged,
+            } => self.line(if *diverged {
+                format!("refit of trial {trial} diverged; its search weights are kept")
+            } else {
+                format!("refit trial {trial} on {rows} train + valid rows for {epochs} epochs")
+            }),
             Event::Diverged { trial, epoch } => {
                 self.line(format!("trial {trial} diverged at epoch {epoch}"))
             }

@@ -1,0 +1,268 @@
+//! Cross-validation of the search's finalists.
+//!
+//! With 60/20/20 splits of small tables the validation part has a few dozen rows, so many trials
+//! tie at the best validation score and the tie-break picks among noisy estimates. After the
+//! search phase, the top candidates (by validation objective) are therefore retrained from
+//! scratch — same spec, same seed, the epochs they had trained — on `k` stratified folds of the
+//! training and validation rows together, and scored on each held-out fold. The preparation stays
+//! the one fitted on the training part, and the test part is never read.
+//!
+//! Budget rule (see [`plan`]): with cross-validation on, the search phase ends at `1 - share` of
+//! the epoch budget, and holds back from the time budget the stage's estimated cost for the
+//! current top candidates (at most `share` of it; a fixed reserve would mostly go unused on small
+//! data, where retraining a few candidates takes seconds). The stage then takes candidates in validation order while their
+//! estimated cost fits into what is left of the whole budget (time estimated from each trial's
+//! own measured training time, scaled to the fold's rows); the top candidate is always taken or
+//! the stage is skipped. All taken candidates train together, one fold per step; after each fold
+//! the estimate is corrected by the measured time and the lowest candidates are dropped when the
+//! rest would not fit any more (the top one is never dropped, so a started stage always ends with
+//! at least one comparable result).
+
+use crate::data::DataError;
+use crate::model::{EpochMetrics, TrainData};
+use serde::{Deserialize, Serialize};
+
+/// The cross-validated score of one trial: means over the folds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CvScore {
+    /// Folds evaluated.
+    pub folds: u32,
+    /// Mean held-out score: accuracy (classification) or RMSE in the target's units (regression).
+    pub score: f64,
+    /// Mean held-out loss (cross-entropy, or mean squared error in standardised units).
+    pub loss: f64,
+    /// Whether training diverged on some fold (the trial then ranks last among the evaluated).
+    #[serde(default)]
+    pub diverged: bool,
+}
+
+/// The state of the cross-validation stage (serialisable with the search).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvStage {
+    /// Rows of each fold, as indices into the pool (training rows first, then validation rows).
+    pub folds: Vec<Vec<usize>>,
+    /// Trials still being cross-validated, best validation objective first.
+    pub candidates: Vec<u32>,
+    /// Estimated time of each candidate over all folds (ms), same order as `candidates`.
+    pub estimate_ms: Vec<f64>,
+    /// The next fold to train.
+    pub next: usize,
+    /// Held-out metrics per fold, per candidate (same order as `candidates`).
+    pub results: Vec<Vec<EpochMetrics>>,
+}
+
+/// Assigns the pool (`train` rows then `valid` rows) to `k` folds, stratified by class for
+/// classification; seeded.
+pub fn folds(data: &TrainData, k: usize, seed: u64) -> Result<Vec<Vec<usize>>, DataError> {
+    let n = data.train_rows() + data.valid_rows();
+    let rows: Vec<usize> = (0..n).collect();
+    let labels: Option<Vec<u32>> = data.classification.then(|| {
+        data.train_y
+            .iter()
+            .chain(&data.valid_y)
+            .map(|&y| y.max(0.0) as u32)
+            .collect()
+    });
+    crate::data::split::kfold(&rows, labels.as_deref(), k, seed)
+}
+
+/// The trainer data of fold `i`: every other fold trains, fold `i` is held out. `pool` is the
+/// search's train + validation data.
+pub fn fold_data(pool: &TrainData, folds: &[Vec<usize>], i: usize) -> TrainData {
+    let d = pool.inputs;
+    let row = |r: usize| -> (&[f32], f32) {
+        let t = pool.train_rows();
+        if r < t {
+            (&pool.train_x[r * d..(r + 1) * d], pool.train_y[r])
+        } else {
+            let v = r - t;
+            (&pool.valid_x[v * d..(v + 1) * d], pool.valid_y[v])
+        }
+    };
+    let mut out = TrainData {
+        inputs: pool.inputs,
+        outputs: pool.outputs,
+        classification: pool.classification,
+        train_x: Vec::new(),
+        train_y: Vec::new(),
+        valid_x: Vec::new(),
+        valid_y: Vec::new(),
+    };
+    for (j, fold) in folds.iter().enumerate() {
+        for &r in fold {
+            let (x, y) = row(r);
+            if j == i {
+                out.valid_x.extend_from_slice(x);
+                out.valid_y.push(y);
+            } else {
+                out.train_x.extend_from_slice(x);
+                out.train_y.push(y);
+            }
+        }
+    }
+    out
+}
+
+/// What the stage can afford: candidate-epochs and milliseconds (`None` = unlimited).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Allowance {
+    /// Candidate-epochs left (one candidate trained one epoch on one fold = 1).
+    pub epochs: Option<u64>,
+    /// Milliseconds left.
+    pub ms: Option<f64>,
+}
+
+/// One candidate offered to the stage: its trial, epochs to train, and estimated time (ms) over
+/// all folds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Offer {
+    /// Trial number.
+    pub trial: u32,
+    /// Epochs per fold.
+    pub epochs: u32,
+    /// Estimated time over all folds.
+    pub estimate_ms: f64,
+}
+
+/// Takes the longest prefix of `offers` (best first) whose cost fits `allowance` with `k` folds;
+/// empty when even the first does not fit.
+pub fn plan(offers: &[Offer], k: usize, allowance: Allowance) -> Vec<Offer> {
+    let mut epochs = 0u64;
+    let mut ms = 0.0;
+    let mut taken = Vec::new();
+    for o in offers {
+        epochs += o.epochs as u64 * k as u64;
+        ms += o.estimate_ms;
+        let fits =
+            allowance.epochs.is_none_or(|e| epochs <= e) && allowance.ms.is_none_or(|m| ms <= m);
+        if !fits {
+            break;
+        }
+        taken.push(*o);
+    }
+    taken
+}
+
+/// After a fold: how many candidates (a prefix, at least one) still fit into `left_ms`, given
+/// the estimates scaled by `ratio` (measured / estimated time so far) and the folds remaining.
+pub fn keep_after_fold(
+    estimate_ms: &[f64],
+    ratio: f64,
+    folds_left: usize,
+    k: usize,
+    left_ms: f64,
+) -> usize {
+    let per_fold = |e: f64| e * ratio / k.max(1) as f64;
+    let mut total = 0.0;
+    let mut keep = 0;
+    for &e in estimate_ms {
+        total += per_fold(e) * folds_left as f64;
+        if keep > 0 && total > left_ms {
+            break;
+        }
+        keep += 1;
+    }
+    keep.max(1).min(estimate_ms.len())
+}
+
+/// Mean held-out metrics of one candidate over its folds (`None` when it has none);
+/// `score_scale` turns the trainer's regression RMSE (standardised) into the target's units.
+pub fn summarise(
+    results: &[EpochMetrics],
+    classification: bool,
+    score_scale: f64,
+) -> Option<CvScore> {
+    if results.is_empty() {
+        return None;
+    }
+    let n = results.len() as f64;
+    let diverged = results
+        .iter()
+        .any(|m| m.diverged || !m.valid_loss.is_finite() || !m.valid_score.is_finite());
+    let score = results.iter().map(|m| m.valid_score as f64).sum::<f64>() / n;
+    let loss = results.iter().map(|m| m.valid_loss as f64).sum::<f64>() / n;
+    Some(CvScore {
+        folds: results.len() as u32,
+        score: if classification {
+            score
+        } else {
+            score * score_scale
+        },
+        loss,
+        diverged,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> TrainData {
+        TrainData {
+            inputs: 2,
+            outputs: 2,
+            classification: true,
+            train_x: (0..16).map(|v| v as f32).collect(),
+            train_y: vec![0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+            valid_x: (100..108).map(|v| v as f32).collect(),
+            valid_y: vec![0.0, 1.0, 0.0, 1.0],
+        }
+    }
+
+    #[test]
+    fn folds_partition_the_pool_and_keep_rows_intact() {
+        let d = data();
+        let f = folds(&d, 3, 5).unwrap();
+        let mut all: Vec<usize> = f.iter().flatten().copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..12).collect::<Vec<_>>());
+        let mut seen = Vec::new();
+        for i in 0..3 {
+            let fd = fold_data(&d, &f, i);
+            assert_eq!(fd.valid_rows(), f[i].len());
+            assert_eq!(fd.train_rows() + fd.valid_rows(), 12);
+            for r in 0..fd.valid_rows() {
+                seen.push((fd.valid_x[2 * r], fd.valid_y[r]));
+            }
+        }
+        let mut expected: Vec<(f32, f32)> = (0..8)
+            .map(|r| (d.train_x[2 * r], d.train_y[r]))
+            .chain((0..4).map(|r| (d.valid_x[2 * r], d.valid_y[r])))
+            .collect();
+        seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+        expected.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn plan_takes_a_prefix_that_fits() {
+        let o = |trial, epochs, ms| Offer {
+            trial,
+            epochs,
+            estimate_ms: ms,
+        };
+        let offers = [o(4, 9, 100.0), o(2, 3, 50.0), o(7, 27, 10.0)];
+        let none = Allowance {
+            epochs: None,
+            ms: None,
+        };
+        assert_eq!(plan(&offers, 5, none).len(), 3);
+        let by_epochs = Allowance {
+            epochs: Some(60),
+            ms: None,
+        };
+        assert_eq!(plan(&offers, 5, by_epochs).len(), 2);
+        let by_time = Allowance {
+            epochs: None,
+            ms: Some(120.0),
+        };
+        assert_eq!(plan(&offers, 5, by_time).len(), 1);
+        let nothing = Allowance {
+            epochs: None,
+            ms: Some(99.0),
+        };
+        assert!(plan(&offers, 5, nothing).is_empty());
+        assert_eq!(keep_after_fold(&[100.0, 100.0, 100.0], 1.0, 4, 5, 170.0), 2);
+        assert_eq!(keep_after_fold(&[100.0, 100.0], 10.0, 4, 5, 1.0), 1);
+    }
+}

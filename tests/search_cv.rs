@@ -1,0 +1,312 @@
+//! Cross-validation of the finalists after the search phase, end to end on the CPU trainer with
+//! real data (tiny epoch budgets).
+#![cfg(not(target_arch = "wasm32"))]
+
+use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
+use automl::model::cpu::CpuTrainer;
+use automl::platform::block_on;
+use automl::search::events::Event;
+use automl::search::run::{Search, SearchConfig};
+use automl::search::sampler::SamplerConfig;
+use automl::search::schedule::{Fidelity, SchedulerConfig};
+use automl::search::Budget;
+
+fn dataset(name: &str) -> PreparedData {
+    let table = builtin::load(name, &Default::default()).unwrap();
+    prepare(&table, &PrepareOptions::default()).unwrap()
+}
+
+fn config(cv_folds: u32, epochs: u64) -> SearchConfig {
+    SearchConfig {
+        seed: 3,
+        sampler: SamplerConfig::Tpe(Default::default()),
+        scheduler: SchedulerConfig::Asha { slots: 4 },
+        fidelity: Fidelity {
+            min_epochs: 1,
+            max_epochs: 9,
+            eta: 3,
+        },
+        budget: Budget {
+            seconds: None,
+            epochs: Some(epochs),
+        },
+        baselines: false,
+        cv_folds,
+        cv_candidates: 4,
+        // Epoch budgets count every fold: 9 epochs on 5 folds cost 45 candidate-epochs.
+        cv_share: 0.5,
+        ..Default::default()
+    }
+}
+
+/// Drives a search the way the CLI does: a new trainer whenever the data generation changes.
+/// `on_new_data` sees every trainer data set the search asked for.
+struct Driver {
+    search: Search,
+    trainer: CpuTrainer,
+    generation: u32,
+    events: Vec<Event>,
+}
+
+impl Driver {
+    fn new(search: Search) -> Driver {
+        let trainer = CpuTrainer::new(search.trainer_data());
+        let generation = search.data_generation();
+        Driver {
+            search,
+            trainer,
+            generation,
+            events: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, on_new_data: &mut impl FnMut(&Search)) {
+        if self.search.data_generation() != self.generation {
+            self.trainer = CpuTrainer::new(self.search.trainer_data());
+            self.generation = self.search.data_generation();
+            on_new_data(&self.search);
+        }
+        let e = block_on(self.search.step(&mut self.trainer)).unwrap();
+        self.events.extend(e);
+    }
+
+    fn finish(mut self, on_new_data: &mut impl FnMut(&Search)) -> (Search, Vec<Event>) {
+        let mut steps = 0;
+        while !self.search.is_finished() {
+            self.step(on_new_data);
+            steps += 1;
+            assert!(steps < 10_000, "search does not terminate");
+        }
+        let e = block_on(self.search.finish::<CpuTrainer>(None)).unwrap();
+        self.events.extend(e);
+        (self.search, self.events)
+    }
+}
+
+fn run(config: SearchConfig, data: &PreparedData) -> (Search, Vec<Event>) {
+    Driver::new(Search::new(config, data).unwrap()).finish(&mut |_| {})
+}
+
+fn cv_started(events: &[Event]) -> Option<(u32, Vec<u32>, usize)> {
+    events.iter().find_map(|e| match e {
+        Event::CrossValidationStarted {
+            folds,
+            candidates,
+            rows,
+        } => Some((*folds, candidates.clone(), *rows)),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_cv_stage_never_reads_the_test_part() {
+    let data = dataset("iris");
+    let mut scrambled = data.clone();
+    for (i, y) in scrambled.test.y.iter_mut().enumerate() {
+        *y = ((i + 1) % 3) as f32;
+    }
+    for v in scrambled.test.x.iter_mut() {
+        *v = -*v * 3.0;
+    }
+    let (a, ea) = run(config(5, 240), &data);
+    let (b, _) = run(config(5, 240), &scrambled);
+    assert!(cv_started(&ea).is_some(), "cross-validation did not run");
+    assert!(a.trials().iter().any(|t| t.cv.is_some()));
+    let trials = |s: &Search| {
+        s.trials()
+            .iter()
+            .map(|t| (t.sample.clone(), t.curve.clone(), t.status, t.cv))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(trials(&a), trials(&b), "trials and their cv scores");
+    let rank = |s: &Search| {
+        s.leaderboard()
+            .unwrap()
+            .rows
+            .iter()
+            .map(|r| (r.trial, r.valid.clone(), r.cv, r.refit))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rank(&a), rank(&b), "selection must not depend on test rows");
+    assert_eq!(a.best().unwrap().1, b.best().unwrap().1, "refit weights");
+    assert_ne!(
+        a.leaderboard().unwrap().rows[0].test,
+        b.leaderboard().unwrap().rows[0].test
+    );
+}
+
+#[test]
+fn folds_partition_train_and_validation_rows() {
+    let data = dataset("wine");
+    let pool = data.train.rows() + data.valid.rows();
+    let mut fold_sets: Vec<(Vec<Vec<u32>>, usize)> = Vec::new();
+    let mut refit_rows = None;
+    let mut record = |s: &Search| {
+        let d = s.trainer_data();
+        // Rows are identified by their feature bytes (wine has no duplicate rows).
+        let key = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
+        if d.valid_rows() == data.valid.rows() && d.valid_x == data.valid.x {
+            refit_rows = Some(d.train_rows());
+        } else {
+            assert_eq!(d.train_rows() + d.valid_rows(), pool);
+            let held: Vec<Vec<u32>> = d.valid_x.chunks(d.inputs).map(key).collect();
+            fold_sets.push((held, d.train_rows()));
+        }
+    };
+    let driver = Driver::new(Search::new(config(4, 240), &data).unwrap());
+    let (search, events) = driver.finish(&mut record);
+    let (folds, _, rows) = cv_started(&events).expect("cross-validation ran");
+    assert_eq!(rows, pool);
+    assert_eq!(fold_sets.len(), folds as usize);
+    let mut all: Vec<Vec<u32>> = fold_sets.iter().flat_map(|(h, _)| h.clone()).collect();
+    let mut expected: Vec<Vec<u32>> = data
+        .train
+        .x
+        .chunks(data.inputs())
+        .chain(data.valid.x.chunks(data.inputs()))
+        .map(|x| x.iter().map(|v| v.to_bits()).collect())
+        .collect();
+    all.sort();
+    expected.sort();
+    assert_eq!(
+        all, expected,
+        "held-out folds are a partition of train + valid"
+    );
+    let test: Vec<Vec<u32>> = data
+        .test
+        .x
+        .chunks(data.inputs())
+        .map(|x| x.iter().map(|v| v.to_bits()).collect())
+        .collect();
+    assert!(
+        all.iter().all(|r| !test.contains(r)),
+        "a test row in a fold"
+    );
+    assert_eq!(refit_rows, Some(pool), "refit trains on train + valid");
+    assert!(search.winner_refitted());
+}
+
+#[test]
+fn same_seed_gives_the_same_cross_validated_leaderboard() {
+    let data = dataset("iris");
+    let (a, ea) = run(config(5, 240), &data);
+    let (b, eb) = run(config(5, 240), &data);
+    let (la, lb) = (a.leaderboard().unwrap(), b.leaderboard().unwrap());
+    assert!(la.rows.iter().any(|r| r.cv.is_some()));
+    assert_eq!(la.without_timings(), lb.without_timings());
+    let cv = |e: &[Event]| {
+        e.iter()
+            .filter(|e| matches!(e, Event::CrossValidated { .. }))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert!(!cv(&ea).is_empty());
+    assert_eq!(cv(&ea), cv(&eb));
+}
+
+#[test]
+fn save_and_resume_in_the_cv_stage_give_the_uninterrupted_result() {
+    let data = dataset("iris");
+    let (whole, _) = run(config(5, 240), &data);
+
+    let mut driver = Driver::new(Search::new(config(5, 240), &data).unwrap());
+    // Step until two folds of the cross-validation have been trained.
+    let mut guard = 0;
+    while driver
+        .events
+        .iter()
+        .position(|e| matches!(e, Event::CrossValidationStarted { .. }))
+        .is_none_or(|_| driver.search.data_generation() < 3)
+    {
+        driver.step(&mut |_| {});
+        guard += 1;
+        assert!(guard < 10_000 && !driver.search.is_finished());
+    }
+    let state = block_on(driver.search.save(&mut driver.trainer)).unwrap();
+    let json = serde_json::to_string(&state).unwrap();
+    drop(driver);
+    let resumed = Search::resume(serde_json::from_str(&json).unwrap());
+    assert!(resumed.data_generation() >= 3);
+    let (resumed, events) = Driver::new(resumed).finish(&mut |_| {});
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::CrossValidated { .. })));
+    assert_eq!(
+        resumed.leaderboard().unwrap().without_timings(),
+        whole.leaderboard().unwrap().without_timings()
+    );
+    assert_eq!(resumed.best().unwrap().1, whole.best().unwrap().1);
+}
+
+#[test]
+fn the_winner_is_the_cross_validated_best() {
+    let data = dataset("wine");
+    let (search, events) = run(config(5, 300), &data);
+    let (_, candidates, _) = cv_started(&events).unwrap();
+    let scored: Vec<_> = search
+        .trials()
+        .iter()
+        .filter_map(|t| t.cv.map(|c| (t.id, c)))
+        .collect();
+    assert_eq!(scored.len(), candidates.len());
+    let (winner, _) = search.best().unwrap();
+    let wcv = winner.cv.expect("the winner was cross-validated");
+    for (id, c) in &scored {
+        assert!(
+            wcv.score > c.score || (wcv.score == c.score && wcv.loss <= c.loss),
+            "trial {id} has cv {c:?}, the winner {} {wcv:?}",
+            winner.id
+        );
+    }
+    let board = search.leaderboard().unwrap();
+    let best = board.best_neural().unwrap();
+    assert_eq!(best.trial, Some(winner.id));
+    assert!(best.refit);
+    // Neural rows appear in cross-validated order.
+    let neural: Vec<f64> = board
+        .rows
+        .iter()
+        .filter_map(|r| r.cv.map(|c| c.score))
+        .collect();
+    assert!(neural.windows(2).all(|w| w[0] >= w[1]), "{neural:?}");
+    // The validation-best candidate (first offered) is not the winner here: selection moved.
+    assert_ne!(
+        candidates[0], winner.id,
+        "this run's validation-best also wins cross-validation; the test does not show the CV ordering"
+    );
+}
+
+#[test]
+fn zero_folds_is_the_plain_search() {
+    let data = dataset("iris");
+    let (off, events) = run(config(0, 240), &data);
+    assert!(cv_started(&events).is_none());
+    assert!(!events.iter().any(|e| matches!(
+        e,
+        Event::CrossValidationSkipped { .. } | Event::Refitted { .. }
+    )));
+    assert!(off.trials().iter().all(|t| t.cv.is_none()));
+    assert_eq!(off.data_generation(), 0);
+    assert_eq!(off.cv_epochs_used(), 0);
+    // The whole epoch budget goes to the search (with cv the search phase gets half).
+    assert!(off.epochs_used() > 120, "{}", off.epochs_used());
+    let board = off.leaderboard().unwrap();
+    assert!(board.rows.iter().all(|r| !r.refit && r.cv.is_none()));
+    // The winner is the best by validation objective.
+    let (winner, _) = off.best().unwrap();
+    let wo = winner.objective().unwrap();
+    for t in off.trials().iter().filter(|t| {
+        t.status != automl::search::events::TrialStatus::Diverged && t.objective().is_some()
+    }) {
+        assert_ne!(
+            t.objective().unwrap().cmp(&wo),
+            std::cmp::Ordering::Less,
+            "trial {} beats the winner on validation",
+            t.id
+        );
+    }
+    let (on, _) = run(config(5, 240), &data);
+    assert!(on.epochs_used() <= 120);
+    assert!(on.cv_epochs_used() > 0);
+    assert!(on.epochs_used() + on.cv_epochs_used() <= 240);
+}
