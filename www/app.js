@@ -366,11 +366,24 @@ function onEvents(msg) {
     page.status = { elapsedMs: msg.status.elapsed_ms, epochs: msg.status.epochs, trials: msg.status.trials };
   }
   if (changed.has("leaderboard")) scheduleSave(changed.has("final"));
+  if (changed.has("stage") && !changed.has("final")) sayStage(run.stage);
   // The final leaderboard is drawn before the run is announced as done (automation reads it).
   if (changed.has("final")) {
     renderAll.now();
     finish();
   } else renderAll();
+}
+
+/** Says which stage after the search phase is running. */
+function sayStage(stage) {
+  if (!stage) return;
+  if (stage.kind === "cv") {
+    progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of ${stage.rows} rows (${stage.done} done)…`, "info");
+  } else if (stage.kind === "cv-skipped") {
+    progress.say(`No cross-validation: ${stage.reason}.`, "info");
+  } else if (stage.kind === "refit") {
+    progress.say(stage.diverged ? "The refit of the winner diverged; its search weights are kept." : `Refitted the winner on ${stage.rows} train + validation rows; evaluating on the test rows…`, "info");
+  }
 }
 
 function finish() {

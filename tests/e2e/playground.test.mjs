@@ -82,6 +82,10 @@ test("without WebGPU: the CPU path is announced and the search completes", async
     const rows = await leaderboardRows(page);
     assert.ok(rows.some((r) => r.kind === "neural") && rows.some((r) => r.kind === "baseline"));
     const neural = rows.find((r) => r.kind === "neural");
+    // The top candidates were cross-validated after the search phase and the winner refit.
+    const winner = await page.$eval(`#leaderboard tr[data-trial="${neural.trial}"]`, (tr) => ({ ...tr.dataset }));
+    assert.ok(Number(winner.cvScore) > 0.5, `cross-validated score of the winner: ${winner.cvScore}`);
+    assert.equal(winner.refit, "true");
     await page.click(`#leaderboard tr[data-trial="${neural.trial}"] button`);
     await page.waitForSelector("#boundary");
     await page.waitForTimeout(300);

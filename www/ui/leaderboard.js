@@ -1,5 +1,6 @@
-// The leaderboard table: live (candidates ranked by validation score, next to the baselines)
-// while searching; the final ranked leaderboard with test scores when the search has finished.
+// The leaderboard table: live (candidates ranked by validation score, next to the baselines, with
+// cross-validated scores as they come) while searching; the final ranked leaderboard with test
+// scores when the search has finished.
 // Rows carry `data-model` and `data-test-score` for automation.
 import { $, el, replace, fmt, fmtInt, fmtDuration } from "./dom.js";
 import { STATE_COLOURS } from "./run-model.js";
@@ -26,8 +27,9 @@ export class Leaderboard {
   header(run, final) {
     const s = run.higherIsBetter ? "acc." : "RMSE";
     const s2 = run.higherIsBetter ? "test F1" : "test R²";
-    const cols = ["#", "model", "kind", "params", "epochs", `val. ${s}`, `test ${s}`, s2, "train time", "state"];
-    return el("thead", {}, el("tr", {}, cols.map((c, i) => el("th", { scope: "col", class: i >= 3 && i <= 8 ? "num" : "" }, c))), final);
+    const cols = ["#", "model", "kind", "params", "epochs", `val. ${s}`, `CV ${s}`, `test ${s}`, s2, "train time", "state"];
+    const titles = { 6: "Mean over the held-out folds of train + validation (the top candidates only)" };
+    return el("thead", {}, el("tr", {}, cols.map((c, i) => el("th", { scope: "col", class: i >= 3 && i <= 9 ? "num" : "", title: titles[i] ?? null }, c))), final);
   }
 
   modelCell(name, trial) {
@@ -44,7 +46,7 @@ export class Leaderboard {
     const rows = run.leaderboard ? this.finalRows(run) : this.liveRows(run);
     replace(this.table, this.header(run), el("tbody", {}, rows));
     this.caption.textContent = run.leaderboard
-      ? `Final leaderboard: ranked by validation ${run.scoreName}; test scores measured once, at the end.`
+      ? `Final leaderboard: networks ranked by cross-validated ${run.scoreName} where the top candidates were cross-validated, otherwise by validation ${run.scoreName}; "(refit)" marks a winner retrained on train + validation; test scores measured once, at the end.`
       : `Live: candidates by last validation ${run.scoreName}, with the baselines as they finish.`;
     this.table.dataset.final = String(!!run.leaderboard);
     this.markSelected(this.selected);
@@ -53,7 +55,7 @@ export class Leaderboard {
   liveRows(run) {
     const items = [];
     for (const t of run.rankedTrials().slice(0, 30)) {
-      items.push({ kind: "neural", trial: t.trial, model: t.summary, params: t.parameters, epochs: t.curve.length, valid: t.validScore, state: t.state });
+      items.push({ kind: "neural", trial: t.trial, model: t.summary, params: t.parameters, epochs: t.curve.length, valid: t.validScore, cv: t.cv?.score, state: t.state });
     }
     for (const b of run.baselines) {
       items.push({ kind: "baseline", model: b.name, valid: primary(b.valid), state: b.error ? "failed" : "finished", error: b.error, trainMs: b.fit_ms });
@@ -69,6 +71,7 @@ export class Leaderboard {
         el("td", { class: "num" }, r.params ? fmtInt(r.params) : "–"),
         el("td", { class: "num" }, r.epochs ?? "–"),
         el("td", { class: "num" }, fmt(r.valid)),
+        el("td", { class: "num" }, r.cv === undefined ? "–" : fmt(r.cv)),
         el("td", { class: "num" }, "–"),
         el("td", { class: "num" }, "–"),
         el("td", { class: "num" }, r.trainMs ? fmtDuration(r.trainMs) : "–"),
@@ -83,13 +86,14 @@ export class Leaderboard {
       const t = r.trial !== null && r.trial !== undefined ? run.trials.get(r.trial) : null;
       return el(
         "tr",
-        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "", testScore: test === null ? "" : String(test) }, class: r.rank === 1 ? "winner" : "" },
+        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "", testScore: test === null ? "" : String(test), cvScore: r.cv ? String(r.cv.score) : "", refit: String(!!r.refit) }, class: r.rank === 1 ? "winner" : "" },
         el("td", { class: "num" }, r.rank),
-        this.modelCell(r.model, r.trial),
+        this.modelCell(r.refit ? `${r.model} (refit)` : r.model, r.trial),
         el("td", {}, r.kind),
         el("td", { class: "num" }, r.parameters ? fmtInt(r.parameters) : "–"),
         el("td", { class: "num" }, r.epochs ?? "–"),
         el("td", { class: "num" }, fmt(primary(r.valid))),
+        el("td", { class: "num" }, r.cv ? fmt(r.cv.score) : "–"),
         el("td", { class: "num strong" }, fmt(test)),
         el("td", { class: "num" }, fmt(secondary(r.test))),
         el("td", { class: "num" }, fmtDuration(r.train_ms)),
@@ -116,9 +120,9 @@ export function leaderboardCsv(run) {
   const lines = [];
   if (run.leaderboard) {
     const reg = !run.higherIsBetter;
-    lines.push(["rank", "model", "kind", "trial", "parameters", "epochs", reg ? "valid_rmse" : "valid_accuracy", reg ? "test_rmse" : "test_accuracy", reg ? "test_r2" : "test_macro_f1", "train_ms", "infer_ms_per_1000"].join(","));
+    lines.push(["rank", "model", "kind", "trial", "parameters", "epochs", reg ? "valid_rmse" : "valid_accuracy", reg ? "cv_rmse" : "cv_accuracy", reg ? "test_rmse" : "test_accuracy", reg ? "test_r2" : "test_macro_f1", "refit", "train_ms", "infer_ms_per_1000"].join(","));
     for (const r of run.leaderboard.rows) {
-      lines.push([r.rank, r.model, r.kind, r.trial, r.parameters, r.epochs, primary(r.valid), primary(r.test), secondary(r.test), r.train_ms, r.infer_ms_per_1000].map(esc).join(","));
+      lines.push([r.rank, r.model, r.kind, r.trial, r.parameters, r.epochs, primary(r.valid), r.cv?.score, primary(r.test), secondary(r.test), !!r.refit, r.train_ms, r.infer_ms_per_1000].map(esc).join(","));
     }
   } else {
     lines.push(["trial", "model", "parameters", "epochs", "valid_score", "state"].join(","));

@@ -35,6 +35,8 @@ export class RunModel {
     this.events = [];
     this.epochsDone = 0;
     this.elapsedMs = 0;
+    /** The stage after the search phase: cross-validation or refit (null before). */
+    this.stage = null;
     this.finished = false;
     this.startedAt = performance.now();
   }
@@ -126,6 +128,29 @@ export class RunModel {
         this.baselines.push(e);
         changed.add("leaderboard");
         break;
+      case "cross_validation_started":
+        this.stage = { kind: "cv", folds: e.folds, candidates: e.candidates.length, rows: e.rows, done: 0 };
+        changed.add("stage");
+        break;
+      case "cross_validation_skipped":
+        this.stage = { kind: "cv-skipped", reason: e.reason };
+        changed.add("stage");
+        break;
+      case "cross_validated": {
+        const t = this.trials.get(e.trial);
+        if (t) t.cv = { folds: e.folds, score: e.score, loss: e.loss, diverged: e.diverged };
+        if (this.stage?.kind === "cv") this.stage.done += 1;
+        changed.add("leaderboard");
+        changed.add("stage");
+        break;
+      }
+      case "refitted": {
+        const t = this.trials.get(e.trial);
+        if (t) t.refit = !e.diverged;
+        this.stage = { kind: "refit", trial: e.trial, rows: e.rows, diverged: e.diverged };
+        changed.add("stage");
+        break;
+      }
       case "search_finished":
         this.leaderboard = e.leaderboard;
         this.elapsedMs = e.elapsed_ms;
