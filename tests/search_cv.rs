@@ -310,3 +310,22 @@ fn zero_folds_is_the_plain_search() {
     assert!(on.cv_epochs_used() > 0);
     assert!(on.epochs_used() + on.cv_epochs_used() <= 240);
 }
+
+#[test]
+fn weight_inheritance_turns_the_stage_off() {
+    let data = dataset("iris");
+    let mut c = config(5, 240);
+    c.sampler = SamplerConfig::Evolution(automl::search::sampler::evolution::EvolutionConfig {
+        inherit: true,
+        ..Default::default()
+    });
+    assert!(!c.cross_validates());
+    let (search, events) = run(c.clone(), &data);
+    assert!(cv_started(&events).is_none());
+    assert!(!events.iter().any(|e| matches!(e, Event::Refitted { .. })));
+    assert!(search.trials().iter().any(|t| t.inherited));
+    assert_eq!(search.cv_epochs_used(), 0);
+    // Without inheritance the same evolution search does cross-validate.
+    c.sampler = SamplerConfig::Evolution(Default::default());
+    assert!(c.cross_validates());
+}

@@ -116,9 +116,11 @@ impl SearchConfig {
         matches!(&self.sampler, SamplerConfig::Evolution(c) if c.inherit)
     }
 
-    /// Whether the finalists are cross-validated after the search phase.
+    /// Whether the finalists are cross-validated after the search phase. Never with weight
+    /// inheritance: a child continues its parent's training, which retraining from scratch on a
+    /// fold (or refitting) cannot reproduce, so the stage would score other networks.
     pub fn cross_validates(&self) -> bool {
-        self.cv_folds >= 2 && self.cv_candidates >= 1
+        self.cv_folds >= 2 && self.cv_candidates >= 1 && !self.inherit()
     }
 
     /// Share of the budgets the search phase may use (`1 - cv_share` with cross-validation).
