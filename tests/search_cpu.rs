@@ -1,6 +1,8 @@
 //! The search state machine end to end on the CPU trainer with real data (tiny budgets).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;
 use automl::platform::block_on;
@@ -10,8 +12,7 @@ use automl::search::events::{Event, TrialStatus};
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::evolution::EvolutionConfig;
 use automl::search::sampler::SamplerConfig;
-use automl::search::schedule::{Fidelity, SchedulerConfig};
-use automl::search::Budget;
+use automl::search::schedule::SchedulerConfig;
 
 fn iris() -> PreparedData {
     let table = builtin::load("iris", &Default::default()).unwrap();
@@ -19,22 +20,7 @@ fn iris() -> PreparedData {
 }
 
 fn config(sampler: SamplerConfig, scheduler: SchedulerConfig, epochs: u64) -> SearchConfig {
-    SearchConfig {
-        seed: 7,
-        sampler,
-        scheduler,
-        fidelity: Fidelity {
-            min_epochs: 1,
-            max_epochs: 9,
-            eta: 3,
-        },
-        budget: Budget {
-            seconds: None,
-            epochs: Some(epochs),
-        },
-        baselines: false,
-        ..Default::default()
-    }
+    common::search_config(7, sampler, scheduler, epochs)
 }
 
 /// Runs a search to the end; returns it with all its events.

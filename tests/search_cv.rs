@@ -2,14 +2,15 @@
 //! real data (tiny epoch budgets).
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;
 use automl::platform::block_on;
 use automl::search::events::Event;
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::SamplerConfig;
-use automl::search::schedule::{Fidelity, SchedulerConfig};
-use automl::search::Budget;
+use automl::search::schedule::SchedulerConfig;
 
 fn dataset(name: &str) -> PreparedData {
     let table = builtin::load(name, &Default::default()).unwrap();
@@ -18,24 +19,16 @@ fn dataset(name: &str) -> PreparedData {
 
 fn config(cv_folds: u32, epochs: u64) -> SearchConfig {
     SearchConfig {
-        seed: 3,
-        sampler: SamplerConfig::Tpe(Default::default()),
-        scheduler: SchedulerConfig::Asha { slots: 4 },
-        fidelity: Fidelity {
-            min_epochs: 1,
-            max_epochs: 9,
-            eta: 3,
-        },
-        budget: Budget {
-            seconds: None,
-            epochs: Some(epochs),
-        },
-        baselines: false,
         cv_folds,
         cv_candidates: 4,
         // Epoch budgets count every fold: 9 epochs on 5 folds cost 45 candidate-epochs.
         cv_share: 0.5,
-        ..Default::default()
+        ..common::search_config(
+            3,
+            SamplerConfig::Tpe(Default::default()),
+            SchedulerConfig::Asha { slots: 4 },
+            epochs,
+        )
     }
 }
 

@@ -3,13 +3,14 @@
 //! state had been saved with its data.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;
 use automl::platform::block_on;
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::SamplerConfig;
-use automl::search::schedule::{Fidelity, SchedulerConfig};
-use automl::search::Budget;
+use automl::search::schedule::SchedulerConfig;
 
 fn prepared(id: &str, seed: u64) -> PreparedData {
     let table = builtin::load(id, &Default::default()).unwrap();
@@ -24,22 +25,12 @@ fn prepared(id: &str, seed: u64) -> PreparedData {
 }
 
 fn config() -> SearchConfig {
-    SearchConfig {
-        seed: 4,
-        sampler: SamplerConfig::Random,
-        scheduler: SchedulerConfig::Asha { slots: 3 },
-        fidelity: Fidelity {
-            min_epochs: 1,
-            max_epochs: 9,
-            eta: 3,
-        },
-        budget: Budget {
-            seconds: None,
-            epochs: Some(80),
-        },
-        baselines: false,
-        ..Default::default()
-    }
+    common::search_config(
+        4,
+        SamplerConfig::Random,
+        SchedulerConfig::Asha { slots: 3 },
+        80,
+    )
 }
 
 /// Runs a resumed search to the end; returns the leaderboard as (model, valid, test) text.

@@ -1,4 +1,5 @@
-//! Shared fixtures of the trainer tests: small seeded data sets and candidate builders.
+//! Shared fixtures of the trainer and search tests: small seeded data sets, candidate builders and
+//! a small search configuration.
 #![allow(dead_code)]
 
 use automl::model::spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec};
@@ -159,4 +160,29 @@ pub fn host_predict(spec: &Spec, w: &Weights, x: &[f32]) -> Vec<f32> {
         }
     }
     out
+}
+
+/// A search for tests: candidates trained 1–9 epochs (η = 3), an epoch budget, no baselines.
+pub fn search_config(
+    seed: u64,
+    sampler: automl::search::sampler::SamplerConfig,
+    scheduler: automl::search::schedule::SchedulerConfig,
+    epochs: u64,
+) -> automl::search::run::SearchConfig {
+    automl::search::run::SearchConfig {
+        seed,
+        sampler,
+        scheduler,
+        fidelity: automl::search::schedule::Fidelity {
+            min_epochs: 1,
+            max_epochs: 9,
+            eta: 3,
+        },
+        budget: automl::search::Budget {
+            seconds: None,
+            epochs: Some(epochs),
+        },
+        baselines: false,
+        ..Default::default()
+    }
 }
