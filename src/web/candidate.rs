@@ -133,7 +133,18 @@ pub fn details(
         .best()
         .filter(|(b, _)| b.id == trial)
         .map(|(_, w)| w.clone());
+    let refit = best.is_some() && search.winner_refitted();
     let (weights, note, rebuilt) = match (best, cached) {
+        (Some(w), _) if refit => (
+            w,
+            Some(
+                "The winner was refit on train + validation rows: the matrix below counts rows it \
+                 trained on. Its held-out scores are the cross-validated and test ones on the \
+                 leaderboard."
+                    .to_string(),
+            ),
+            None,
+        ),
         (Some(w), _) => (w, None, None),
         (None, Some(w)) => (w, Some(rebuilt_note(tr.inherited)), None),
         (None, None) => {
@@ -141,7 +152,11 @@ pub fn details(
             (w.clone(), Some(rebuilt_note(tr.inherited)), Some(w))
         }
     };
-    Ok(view(search.data(), spec, weights, note, rebuilt))
+    let mut info = view(search.data(), spec, weights, note, rebuilt);
+    if refit {
+        info.set_part("validation rows, also in the refit's training rows");
+    }
+    Ok(info)
 }
 
 fn rebuilt_note(inherited: bool) -> String {
@@ -152,6 +167,17 @@ fn rebuilt_note(inherited: bool) -> String {
         s.push_str(" It inherited its parent's weights in the search, so this replica differs.");
     }
     s
+}
+
+impl CandidateInfo {
+    /// Renames the rows the evaluation was computed on (for the caption).
+    pub fn set_part(&mut self, rows: &'static str) {
+        match &mut self.evaluation {
+            Some(Evaluation::Confusion { part, .. })
+            | Some(Evaluation::Regression { part, .. }) => *part = rows,
+            None => {}
+        }
+    }
 }
 
 /// The view of a network with its weights on prepared data.
@@ -297,7 +323,7 @@ fn evaluation(data: &PreparedData, spec: &Spec, weights: &Weights) -> Evaluation
             Evaluation::Confusion {
                 matrix,
                 labels: classes.clone(),
-                part: "validation",
+                part: "validation rows",
             }
         }
         Task::Regression => {
@@ -309,7 +335,7 @@ fn evaluation(data: &PreparedData, spec: &Spec, weights: &Weights) -> Evaluation
                     .filter_map(|&i| out.get(i))
                     .map(|&v| data.unscale(v))
                     .collect(),
-                part: "validation",
+                part: "validation rows",
             }
         }
     }

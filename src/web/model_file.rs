@@ -78,11 +78,7 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
         None,
         None,
     );
-    match &mut view.evaluation {
-        Some(candidate::Evaluation::Confusion { part, .. })
-        | Some(candidate::Evaluation::Regression { part, .. }) => *part = "scored",
-        None => {}
-    }
+    view.set_part("scored rows");
     Ok(Imported {
         summary,
         parameters,

@@ -88,6 +88,8 @@ test("without WebGPU: the CPU path is announced and the search completes", async
     assert.equal(winner.refit, "true");
     await page.click(`#leaderboard tr[data-trial="${neural.trial}"] button`);
     await page.waitForSelector("#boundary");
+    // Its confusion matrix counts rows the refit trained on, and the view says so.
+    assert.match(await page.textContent("#details"), /refit on train \+ validation rows/);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, "playground-cpu-moons.png"), fullPage: true });
     const longest = await longestTask(page);

@@ -52,10 +52,10 @@ export class Details {
       requestAnimationFrame(() => drawBoundary(canvas, info.boundary, info.boundary.points));
     }
     if (info?.evaluation?.kind === "confusion") {
-      extra.push(el("figure", {}, confusionTable(info.evaluation.matrix, info.evaluation.labels, `Confusion matrix (${info.evaluation.part} rows)`)));
+      extra.push(el("figure", {}, confusionTable(info.evaluation.matrix, info.evaluation.labels, `Confusion matrix (${info.evaluation.part})`)));
     } else if (info?.evaluation?.kind === "regression") {
       const canvas = el("canvas", { width: 260, height: 260, id: "pred-actual", role: "img", "aria-label": "Predicted against actual values" });
-      extra.push(el("figure", {}, canvas, el("figcaption", {}, `Predicted vs actual (${info.evaluation.part} rows)`)));
+      extra.push(el("figure", {}, canvas, el("figcaption", {}, `Predicted vs actual (${info.evaluation.part})`)));
       requestAnimationFrame(() => predictedVsActual(canvas, info.evaluation.actual, info.evaluation.predicted));
     }
     const note = info?.note ? el("p", { class: "muted" }, info.note) : null;

@@ -65,6 +65,7 @@ export function fmtInt(n) {
 export function fmtDuration(ms) {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "–";
   const s = ms / 1000;
+  if (ms < 100) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.round(s)} s`;
   const m = Math.floor(s / 60);
