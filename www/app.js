@@ -565,11 +565,13 @@ $("restore-continue").addEventListener("click", () => continueRun());
 /** Loads the data and settings of the restored run (the same built-in dataset, or the same file). */
 async function loadRunData(last) {
   const cfg = last.config ?? {};
+  // What is loaded in the engine now (the restored run only set the page's labels).
+  const loaded = page.profile?.fingerprint ?? null;
   if (last.csv) {
-    if (page.fingerprint !== last.fingerprint) {
+    if (!page.csvName || loaded !== last.fingerprint) {
       throw new Error(`choose the file ${last.label ?? ""} again first: files are never stored`);
     }
-  } else if (cfg.dataset && (state.dataset !== cfg.dataset || page.fingerprint !== last.fingerprint)) {
+  } else if (cfg.dataset && (state.dataset !== cfg.dataset || loaded !== last.fingerprint)) {
     if (!(await loadBuiltin(cfg.dataset))) throw new Error(`the dataset ${cfg.dataset} could not be loaded`);
   }
   Object.assign(state, { ...cfg, autorun: false, dataset: state.dataset, csv: state.csv });

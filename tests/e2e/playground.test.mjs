@@ -176,6 +176,42 @@ test("reload mid-run keeps the finished trials, and continue resumes the saved s
   }
 });
 
+test("a CSV run continues after a reload once the same file is chosen again", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  const csv = join(process.cwd(), "tests", "data", "customers.csv");
+  try {
+    await page.goto(`${BASE_URL}/#budget=15&seed=4`);
+    await waitForEngine(page);
+    await page.waitForSelector("#profile-table");
+    await page.setInputFiles("#csv-file", csv);
+    await page.waitForFunction(() => document.querySelector("#profile .profile-head")?.textContent.includes("customers"));
+    await page.click("#start");
+    await page.waitForFunction(
+      () => Number(document.body.dataset.finishedTrials ?? 0) >= 2 && Number(document.body.dataset.savedSnapshots ?? 0) >= 1,
+      null,
+      { timeout: DONE },
+    );
+    await page.reload();
+    await page.waitForFunction(() => Number(document.body.dataset.restored ?? 0) > 0, null, { timeout: 60_000 });
+    // The file is not stored: continuing first asks for it.
+    await page.click("#restore-continue");
+    await page.waitForFunction(() => /choose the file customers\.csv again/.test(document.querySelector("#notice")?.textContent ?? ""));
+    assert.ok(await page.isVisible("#restore-banner"));
+    assert.equal(await page.evaluate(() => document.body.dataset.runState), "idle");
+    await page.setInputFiles("#csv-file", csv);
+    await page.waitForFunction(() => document.querySelector("#profile .profile-head")?.textContent.includes("customers"));
+    await page.click("#restore-continue");
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    const continuedFrom = Number(await page.evaluate(() => document.body.dataset.continuedFrom ?? 0));
+    assert.ok(continuedFrom >= 2, `the engine resumed a saved state with ${continuedFrom} trials`);
+    assert.ok((await leaderboardRows(page)).some((r) => r.kind === "neural"));
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
 test("a bad CSV shows a readable error and the page stays usable", async () => {
   const t = await openPage({ webgpu: false });
   const { browser, page } = t;
