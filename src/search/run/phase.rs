@@ -1,0 +1,375 @@
+//! The search phase, as methods of [`Search`]: budget checks, one step of the scheduler's rung
+//! population (new trials from the sampler, training, promotions and pruning), and keeping the
+//! weights of finalists and evolution parents.
+
+use super::*;
+
+impl Search {
+    /// Whether the search phase may go on, and the candidate-epochs it has left. With
+    /// cross-validation the search phase gets `1 - cv_share` of each budget.
+    pub(super) fn budget_left(&self) -> (bool, Option<u64>) {
+        let b = self.config.budget;
+        let share = self.config.search_share();
+        // Time: the stage's estimated cost for the current top candidates is held back, at most
+        // `cv_share` of the budget (a reserve the stage could not use would be lost).
+        let time_ok = b.seconds.is_none_or(|s| {
+            let reserve = if self.config.cross_validates() {
+                self.cv_reserve_ms.min(s * 1000.0 * self.config.cv_share)
+            } else {
+                0.0
+            };
+            self.elapsed_ms < s * 1000.0 - reserve
+        });
+        let epochs_left = b.epochs.map(|e| {
+            let limit = ((e as f64 * share).floor() as u64).max(1);
+            limit.saturating_sub(self.epochs_used)
+        });
+        (time_ok && epochs_left != Some(0), epochs_left)
+    }
+
+    pub(super) fn may_start_trial(&self) -> bool {
+        let (ok, _) = self.budget_left();
+        ok && self
+            .config
+            .max_trials
+            .is_none_or(|m| (self.trials.len() as u32) < m)
+    }
+
+    pub(super) fn history(&self) -> Vec<Observation> {
+        self.trials
+            .iter()
+            .filter_map(|t| {
+                t.objective().map(|objective| Observation {
+                    trial: t.id,
+                    sample: t.sample.clone(),
+                    objective,
+                    epochs: t.epochs(),
+                    complete: t.status == TrialStatus::Completed,
+                })
+            })
+            .collect()
+    }
+
+    pub(super) async fn search_step<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        // Candidates saved mid-training come back with their weights.
+        for (trial, weights) in std::mem::take(&mut self.reattach) {
+            if let Some(t) = self.trials.get(trial as usize) {
+                let id = trainer.add(t.spec.clone(), Some(weights))?;
+                self.live.insert(trial, id);
+            }
+        }
+        if !self.budget_left().0 {
+            return self.close_search_phase(trainer, events).await;
+        }
+        for action in self.scheduler.promotions() {
+            self.apply(action, trainer, events).await?;
+        }
+        while let Some(target) = self.scheduler.wants_new() {
+            if !self.may_start_trial() {
+                break;
+            }
+            let trial = self.start_trial(target, trainer, events).await?;
+            self.scheduler.start(trial, target);
+        }
+        let group: Vec<(u32, u32)> = self
+            .scheduler
+            .active()
+            .into_iter()
+            .filter(|(t, target)| {
+                self.trials
+                    .get(*t as usize)
+                    .is_some_and(|tr| tr.epochs() < *target)
+            })
+            .collect();
+        if group.is_empty() {
+            return self.close_search_phase(trainer, events).await;
+        }
+        let mut k = group
+            .iter()
+            .map(|&(t, target)| target - self.trials[t as usize].epochs())
+            .min()
+            .unwrap_or(1)
+            .min(self.config.max_epochs_per_step.max(1));
+        if let (_, Some(left)) = self.budget_left() {
+            k = k.min((left / group.len() as u64).min(u32::MAX as u64) as u32);
+            if k == 0 {
+                return self.close_search_phase(trainer, events).await;
+            }
+        }
+        let ids: Vec<CandidateId> = group
+            .iter()
+            .map(|(t, _)| {
+                self.live
+                    .get(t)
+                    .copied()
+                    .ok_or(TrainError::UnknownCandidate(CandidateId(*t)))
+            })
+            .collect::<Result<_, _>>()?;
+        let t0 = now_ms();
+        let results = trainer.train(&ids, k).await?;
+        let share = (now_ms() - t0) / group.len() as f64;
+        let mut reached = Vec::new();
+        for (&(trial, target), curve) in group.iter().zip(results) {
+            let tr = &mut self.trials[trial as usize];
+            tr.train_ms += share;
+            self.epochs_used += curve.len() as u64;
+            let mut diverged = (curve.len() as u32) < k;
+            for m in curve {
+                tr.curve.push(m);
+                events.push(Event::Epoch { trial, metrics: m });
+                if m.diverged {
+                    diverged = true;
+                    events.push(Event::Diverged {
+                        trial,
+                        epoch: m.epoch,
+                    });
+                    break;
+                }
+            }
+            if diverged || tr.epochs() >= target {
+                reached.push((trial, diverged));
+            }
+        }
+        for (trial, diverged) in reached {
+            let tr = &self.trials[trial as usize];
+            let objective = tr.objective().unwrap_or(Objective::WORST);
+            let epochs = tr.epochs();
+            if diverged {
+                self.trials[trial as usize].status = TrialStatus::Diverged;
+            }
+            self.observe(trial, trainer).await?;
+            for action in self.scheduler.report(trial, epochs, objective, diverged) {
+                self.apply(action, trainer, events).await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn start_trial<T: Trainer>(
+        &mut self,
+        target: u32,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<u32, SearchError> {
+        let id = self.trials.len() as u32;
+        let history = self.history();
+        let proposal = self.sampler.ask(&self.space, &history);
+        let shape = SpecShape {
+            inputs: self.data.inputs() as u32,
+            outputs: self.data.task.outputs() as u32,
+            loss: match self.data.task {
+                Task::Classification { .. } => Loss::SoftmaxCrossEntropy,
+                Task::Regression => Loss::MeanSquaredError,
+            },
+            horizon_epochs: self.config.fidelity.max_epochs,
+            seed: crate::rng::Rng::new(self.config.seed)
+                .fork(100_000 + id as u64)
+                .next_u64(),
+        };
+        let spec = self
+            .space
+            .to_spec(&proposal.sample, &shape)
+            .map_err(SearchError::Spec)?;
+        let mut init = None;
+        if self.config.inherit() {
+            if let Some(parent) = proposal.parent {
+                if let (Some(p), Some(w)) =
+                    (self.trials.get(parent as usize), self.kept.get(&parent))
+                {
+                    init = inherit_weights(&p.spec, w, &spec);
+                }
+            }
+        }
+        let inherited = init.is_some();
+        let cid = trainer.add(spec.clone(), init)?;
+        self.live.insert(id, cid);
+        events.push(Event::TrialStarted {
+            trial: id,
+            summary: spec.summary(),
+            parameters: spec.parameter_count(),
+            params: proposal.sample.clone(),
+            parent: proposal.parent,
+            inherited,
+            origin: proposal.origin.clone(),
+            target_epochs: target,
+        });
+        self.trials.push(Trial {
+            id,
+            sample: proposal.sample,
+            spec,
+            parent: proposal.parent,
+            origin: proposal.origin,
+            inherited,
+            status: TrialStatus::Running,
+            curve: Vec::new(),
+            train_ms: 0.0,
+            cv: None,
+        });
+        Ok(id)
+    }
+
+    /// Tells the sampler about a trial's evaluation at a rung and keeps its weights when it may
+    /// be needed later (evolution parent or finalist).
+    pub(super) async fn observe<T: Trainer>(
+        &mut self,
+        trial: u32,
+        trainer: &mut T,
+    ) -> Result<(), SearchError> {
+        let Some(tr) = self.trials.get(trial as usize) else {
+            return Ok(());
+        };
+        let Some(objective) = tr.objective() else {
+            return Ok(());
+        };
+        self.sampler.tell(&Observation {
+            trial,
+            sample: tr.sample.clone(),
+            objective,
+            epochs: tr.epochs(),
+            complete: tr.epochs() >= self.config.fidelity.max_epochs,
+        });
+        if self.config.inherit() && objective != Objective::WORST {
+            if let Some(&id) = self.live.get(&trial) {
+                self.kept.insert(trial, trainer.weights(id).await?);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn apply<T: Trainer>(
+        &mut self,
+        action: Action,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        match action {
+            Action::Promote {
+                trial,
+                from_epochs,
+                to_epochs,
+            } => {
+                events.push(Event::Promoted {
+                    trial,
+                    from_epochs,
+                    to_epochs,
+                });
+            }
+            Action::Prune { trial, epochs } => {
+                let status = match self.trials.get(trial as usize).map(|t| t.status) {
+                    Some(TrialStatus::Diverged) => TrialStatus::Diverged,
+                    _ => {
+                        events.push(Event::Pruned { trial, epochs });
+                        TrialStatus::Pruned
+                    }
+                };
+                self.retire(trial, status, trainer, events).await?;
+            }
+            Action::Complete { trial, .. } => {
+                self.retire(trial, TrialStatus::Completed, trainer, events)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A trial stops for good: keep its weights if it is a finalist so far, free its slot.
+    pub(super) async fn retire<T: Trainer>(
+        &mut self,
+        trial: u32,
+        status: TrialStatus,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        let Some(tr) = self.trials.get_mut(trial as usize) else {
+            return Ok(());
+        };
+        tr.status = status;
+        let objective = tr.objective();
+        events.push(Event::TrialFinished {
+            trial,
+            status,
+            epochs: tr.epochs(),
+            objective,
+            valid_score: tr.curve.last().map(|m| m.valid_score),
+        });
+        if let Some(id) = self.live.remove(&trial) {
+            if status != TrialStatus::Diverged
+                && self.is_finalist(trial)
+                && !self.kept.contains_key(&trial)
+            {
+                self.kept.insert(trial, trainer.weights(id).await?);
+            }
+            trainer.remove(id);
+        }
+        self.prune_kept();
+        Ok(())
+    }
+
+    /// The best `finalists` retired trials (see [`Search::ranked`]).
+    pub(super) fn finalist_ids(&self) -> Vec<u32> {
+        let mut r = self.ranked();
+        r.truncate(self.config.finalists.max(1));
+        r
+    }
+
+    pub(super) fn kept_ids(&self) -> Vec<u32> {
+        let mut r = self.ranked();
+        r.truncate(self.kept_pool());
+        r
+    }
+
+    pub(super) fn is_finalist(&self, trial: u32) -> bool {
+        self.kept_ids().contains(&trial)
+    }
+
+    pub(super) fn prune_kept(&mut self) {
+        let ranked = self.ranked();
+        if self.config.cross_validates() {
+            let k = self.cv_folds();
+            self.cv_reserve_ms = self
+                .cv_offers(&ranked, k)
+                .iter()
+                .map(|o| o.estimate_ms)
+                .sum();
+        }
+        let finalists: Vec<u32> = ranked.iter().take(self.kept_pool()).copied().collect();
+        let parents: Vec<u32> = match &self.sampler {
+            Sampler::Evolution(e) if self.config.inherit() => {
+                e.population().map(|o| o.trial).collect()
+            }
+            _ => Vec::new(),
+        };
+        self.kept
+            .retain(|t, _| finalists.contains(t) || parents.contains(t));
+    }
+
+    pub(super) async fn end_search_phase<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        let running: Vec<u32> = self.live.keys().copied().collect();
+        let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
+        for trial in running {
+            let status = if active.contains(&trial) {
+                TrialStatus::Stopped
+            } else {
+                TrialStatus::Pruned
+            };
+            if self
+                .trials
+                .get(trial as usize)
+                .is_some_and(|t| t.status == TrialStatus::Running)
+            {
+                self.retire(trial, status, trainer, events).await?;
+            } else if let Some(id) = self.live.remove(&trial) {
+                trainer.remove(id);
+            }
+        }
+        Ok(())
+    }
+}

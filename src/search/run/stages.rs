@@ -1,0 +1,295 @@
+//! The stages after the search phase, as methods of [`Search`]: closing the search phase, the
+//! cross-validation of the top candidates (one fold per step, see [`crate::search::cv`]) and the
+//! refit of the winner on train + validation.
+
+use super::*;
+
+impl Search {
+    /// The search phase is over: retire what runs, then cross-validate (or refit, or stop).
+    pub(super) async fn close_search_phase<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        self.end_search_phase(trainer, events).await?;
+        self.begin_cv(events);
+        Ok(())
+    }
+
+    /// Trials ranked for selection: cross-validated ones first (by cross-validated objective),
+    /// then the others, each by validation objective; diverged and running trials are left out.
+    pub(super) fn ranked(&self) -> Vec<u32> {
+        let mut done: Vec<&Trial> = self
+            .trials
+            .iter()
+            .filter(|t| {
+                !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged)
+                    && t.objective().is_some()
+            })
+            .collect();
+        done.sort_by(|a, b| {
+            let (ca, cb) = (a.cv_objective(), b.cv_objective());
+            let (oa, ob) = (
+                a.objective().unwrap_or(Objective::WORST),
+                b.objective().unwrap_or(Objective::WORST),
+            );
+            ca.is_none()
+                .cmp(&cb.is_none())
+                .then(match (ca, cb) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    _ => std::cmp::Ordering::Equal,
+                })
+                .then(oa.cmp(&ob))
+                .then(a.id.cmp(&b.id))
+        });
+        done.iter().map(|t| t.id).collect()
+    }
+
+    /// How many of the ranked trials keep their weights while the search runs: the finalists,
+    /// and the cross-validation candidates (one of which may become the winner).
+    pub(super) fn kept_pool(&self) -> usize {
+        let cv = if self.config.cross_validates() {
+            self.config.cv_candidates
+        } else {
+            0
+        };
+        self.config.finalists.max(cv).max(1)
+    }
+
+    /// Starts the cross-validation stage (see [`super::cv`] for the budget rule), or moves on
+    /// when it is off or cannot run.
+    pub(super) fn begin_cv(&mut self, events: &mut Vec<Event>) {
+        if !self.config.cross_validates() {
+            return self.after_cv();
+        }
+        let pool = self.data.train_data();
+        let n = pool.train_rows() + pool.valid_rows();
+        let k = (self.config.cv_folds as usize).min(n);
+        let skip = |s: &mut Search, events: &mut Vec<Event>, reason: String| {
+            events.push(Event::CrossValidationSkipped { reason });
+            s.after_cv();
+        };
+        if k < 2 {
+            return skip(self, events, format!("{n} rows are too few for folds"));
+        }
+        let seed = crate::rng::Rng::new(self.config.seed)
+            .fork(0xC7_F01D)
+            .next_u64();
+        let folds = match cv::folds(&pool, k, seed) {
+            Ok(f) => f,
+            Err(e) => return skip(self, events, e.to_string()),
+        };
+        let offers = self.cv_offers(&self.ranked(), k);
+        if offers.is_empty() {
+            return skip(self, events, "no candidate finished training".into());
+        }
+        let b = self.config.budget;
+        let allowance = Allowance {
+            epochs: b
+                .epochs
+                .map(|e| e.saturating_sub(self.epochs_used + self.cv_epochs)),
+            ms: b.seconds.map(|s| s * 1000.0 - self.elapsed_ms),
+        };
+        let taken = cv::plan(&offers, k, allowance);
+        if taken.is_empty() {
+            return skip(
+                self,
+                events,
+                format!(
+                    "cross-validating the top candidate ({} epochs × {k} folds, about {:.1} s) does not fit into the budget left",
+                    offers[0].epochs,
+                    offers[0].estimate_ms / 1000.0
+                ),
+            );
+        }
+        events.push(Event::CrossValidationStarted {
+            folds: k as u32,
+            candidates: taken.iter().map(|o| o.trial).collect(),
+            rows: n,
+        });
+        self.cv = Some(CvStage {
+            folds,
+            candidates: taken.iter().map(|o| o.trial).collect(),
+            estimate_ms: taken.iter().map(|o| o.estimate_ms).collect(),
+            next: 0,
+            results: vec![Vec::new(); taken.len()],
+        });
+        self.set_phase(Phase::CrossValidating);
+    }
+
+    /// Folds the stage will use.
+    pub(super) fn cv_folds(&self) -> usize {
+        let n = self.data.train.rows() + self.data.valid.rows();
+        (self.config.cv_folds as usize).min(n)
+    }
+
+    /// The cross-validation candidates among `ranked` trials, with their estimated cost over
+    /// `k` folds: the trial's own measured training time, scaled by `k - 1` and by the fold's
+    /// training rows over the search's.
+    pub(super) fn cv_offers(&self, ranked: &[u32], k: usize) -> Vec<Offer> {
+        let n = self.data.train.rows() + self.data.valid.rows();
+        let scale = k.saturating_sub(1) as f64 * n as f64 / self.data.train.rows().max(1) as f64;
+        ranked
+            .iter()
+            .filter_map(|&t| self.trials.get(t as usize))
+            .filter(|t| t.objective().is_some_and(|o| o != Objective::WORST) && t.epochs() > 0)
+            .take(self.config.cv_candidates)
+            .map(|t| Offer {
+                trial: t.id,
+                epochs: t.epochs(),
+                estimate_ms: t.train_ms * scale,
+            })
+            .collect()
+    }
+
+    /// After cross-validation (or without it): refit the winner when wanted, else stop.
+    pub(super) fn after_cv(&mut self) {
+        self.cv = None;
+        let cross_validated = self.trials.iter().any(|t| t.cv.is_some());
+        let wanted = self.config.refit.unwrap_or(cross_validated);
+        if wanted && !self.ranked().is_empty() {
+            self.set_phase(Phase::Refit);
+        } else {
+            self.set_phase(Phase::Stopped);
+        }
+    }
+
+    /// Trains every candidate on the current fold (the trainer is built on
+    /// [`Search::trainer_data`]) for its own epoch count, and records the held-out metrics.
+    pub(super) async fn cv_step<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        let Some(mut stage) = self.cv.take() else {
+            self.after_cv();
+            return Ok(());
+        };
+        let t0 = now_ms();
+        let mut ids = Vec::new();
+        let mut targets = Vec::new();
+        for &t in &stage.candidates {
+            let tr = &self.trials[t as usize];
+            ids.push(trainer.add(tr.spec.clone(), None)?);
+            targets.push(tr.epochs());
+        }
+        let n = ids.len();
+        let mut done = vec![0u32; n];
+        let mut last: Vec<EpochMetrics> = vec![
+            EpochMetrics {
+                epoch: 0,
+                train_loss: f32::NAN,
+                valid_loss: f32::NAN,
+                valid_score: f32::NAN,
+                diverged: true,
+            };
+            n
+        ];
+        let mut stopped = vec![false; n];
+        // Train all together to the smallest count, drop those done, continue the rest: specs
+        // carry their own schedule horizon, so e epochs equal the first e of a longer run.
+        loop {
+            let active: Vec<usize> = (0..n)
+                .filter(|&i| !stopped[i] && done[i] < targets[i])
+                .collect();
+            let Some(k) = active.iter().map(|&i| targets[i] - done[i]).min() else {
+                break;
+            };
+            let group: Vec<CandidateId> = active.iter().map(|&i| ids[i]).collect();
+            let results = trainer.train(&group, k).await?;
+            for (&i, curve) in active.iter().zip(results) {
+                self.cv_epochs += curve.len() as u64;
+                if let Some(m) = curve.last() {
+                    last[i] = *m;
+                }
+                if (curve.len() as u32) < k || curve.iter().any(|m| m.diverged) {
+                    stopped[i] = true;
+                    last[i].diverged = true;
+                }
+                done[i] += k;
+            }
+        }
+        for id in ids {
+            trainer.remove(id);
+        }
+        for (r, m) in stage.results.iter_mut().zip(last) {
+            r.push(m);
+        }
+        stage.next += 1;
+        let k = stage.folds.len();
+        if stage.next >= k {
+            let classification = matches!(self.data.task, Task::Classification { .. });
+            let scale = self.data.target_scale.map_or(1.0, |(_, std)| std as f64);
+            for (&t, results) in stage.candidates.iter().zip(&stage.results) {
+                let score = cv::summarise(results, classification, scale);
+                if let (Some(tr), Some(score)) = (self.trials.get_mut(t as usize), score) {
+                    tr.cv = Some(score);
+                    events.push(Event::CrossValidated {
+                        trial: t,
+                        folds: score.folds,
+                        score: score.score,
+                        loss: score.loss,
+                        diverged: score.diverged,
+                    });
+                }
+            }
+            self.after_cv();
+            return Ok(());
+        }
+        // Correct the estimate with this fold's time; drop the lowest candidates that would no
+        // longer fit (never the top one).
+        if let Some(s) = self.config.budget.seconds {
+            let measured = now_ms() - t0;
+            let estimated: f64 = stage.estimate_ms.iter().sum::<f64>() / k as f64;
+            let ratio = if estimated > 0.0 {
+                measured / estimated
+            } else {
+                1.0
+            };
+            let left = s * 1000.0 - (self.elapsed_ms + measured);
+            let keep = cv::keep_after_fold(&stage.estimate_ms, ratio, k - stage.next, k, left);
+            stage.candidates.truncate(keep);
+            stage.estimate_ms.truncate(keep);
+            stage.results.truncate(keep);
+        }
+        self.cv = Some(stage);
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Retrains the winner from scratch on train + validation (the trainer is built on
+    /// [`Search::refit_data`]) for the epochs it trained; its search-phase weights are kept for
+    /// the held-out validation metrics. A refit that diverges is discarded.
+    pub(super) async fn refit_step<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        events: &mut Vec<Event>,
+    ) -> Result<(), SearchError> {
+        if let Some(&trial) = self.ranked().first() {
+            if !self.pre_refit.contains_key(&trial) {
+                let tr = &self.trials[trial as usize];
+                let (spec, epochs) = (tr.spec.clone(), tr.epochs());
+                let id = trainer.add(spec, None)?;
+                let curve = trainer.train(&[id], epochs).await?;
+                let weights = trainer.weights(id).await?;
+                trainer.remove(id);
+                let trained = curve.iter().map(|c| c.len()).sum::<usize>();
+                let diverged =
+                    (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged);
+                if !diverged {
+                    if let Some(old) = self.kept.insert(trial, weights) {
+                        self.pre_refit.insert(trial, old);
+                    }
+                }
+                events.push(Event::Refitted {
+                    trial,
+                    epochs,
+                    rows: self.data.train.rows() + self.data.valid.rows(),
+                    diverged,
+                });
+            }
+        }
+        self.set_phase(Phase::Stopped);
+        Ok(())
+    }
+}
