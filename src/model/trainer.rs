@@ -62,6 +62,50 @@ impl TrainData {
     pub fn valid_rows(&self) -> usize {
         self.valid_y.len()
     }
+
+    /// Checks that the parts agree in length, the features are finite and the targets usable
+    /// (class indices below `outputs`, or finite values); both trainers refuse other data.
+    pub fn check(&self) -> Result<(), String> {
+        if self.inputs == 0 || self.outputs == 0 {
+            return Err(format!(
+                "the data has {} inputs and {} outputs",
+                self.inputs, self.outputs
+            ));
+        }
+        if self.train_rows() == 0 {
+            return Err("the data has no training rows".into());
+        }
+        for (part, x, y) in [
+            ("training", &self.train_x, &self.train_y),
+            ("validation", &self.valid_x, &self.valid_y),
+        ] {
+            if x.len() != y.len() * self.inputs {
+                return Err(format!(
+                    "{part} features hold {} values, expected {} rows × {} features",
+                    x.len(),
+                    y.len(),
+                    self.inputs
+                ));
+            }
+            if let Some(row) = x
+                .chunks(self.inputs)
+                .position(|r| r.iter().any(|v| !v.is_finite()))
+            {
+                return Err(format!("{part} row {row} has a non-finite feature"));
+            }
+            for (row, &t) in y.iter().enumerate() {
+                let ok = if self.classification {
+                    t >= 0.0 && t.fract() == 0.0 && (t as usize) < self.outputs
+                } else {
+                    t.is_finite()
+                };
+                if !ok {
+                    return Err(format!("{part} row {row} has an invalid target {t}"));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Parameters of one affine layer.

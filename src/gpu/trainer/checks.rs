@@ -5,45 +5,7 @@
 use super::*;
 
 pub(super) fn check_data(data: &TrainData) -> Result<(), TrainError> {
-    let shape = |m: String| Err(TrainError::Shape(m));
-    if data.inputs == 0 || data.outputs == 0 {
-        return shape("the data has no input features or no outputs".into());
-    }
-    if data.train_rows() == 0 {
-        return shape("the data has no training rows".into());
-    }
-    if data.train_x.len() != data.train_rows() * data.inputs {
-        return shape(format!(
-            "train_x holds {} values, expected {} rows × {} features",
-            data.train_x.len(),
-            data.train_rows(),
-            data.inputs
-        ));
-    }
-    if data.valid_x.len() != data.valid_rows() * data.inputs {
-        return shape(format!(
-            "valid_x holds {} values, expected {} rows × {} features",
-            data.valid_x.len(),
-            data.valid_rows(),
-            data.inputs
-        ));
-    }
-    for (split, ys) in [("train_y", &data.train_y), ("valid_y", &data.valid_y)] {
-        for (row, &v) in ys.iter().enumerate() {
-            let ok = if data.classification {
-                v >= 0.0 && v.fract() == 0.0 && (v as usize) < data.outputs
-            } else {
-                v.is_finite()
-            };
-            if !ok {
-                return shape(format!(
-                    "{split} row {row}: {v} is not a valid target (classes 0..{})",
-                    data.outputs
-                ));
-            }
-        }
-    }
-    Ok(())
+    data.check().map_err(TrainError::Shape)
 }
 
 pub(super) fn check_spec(spec: &Spec, data: &TrainData) -> Result<(), TrainError> {

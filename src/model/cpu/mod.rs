@@ -30,7 +30,7 @@ impl CpuTrainer {
     /// (lengths that disagree, class indices out of range, no training rows) is reported by
     /// [`Trainer::add`] as [`TrainError::Shape`].
     pub fn new(data: TrainData) -> CpuTrainer {
-        let data_problem = check_data(&data).err();
+        let data_problem = data.check().err();
         CpuTrainer {
             data,
             data_problem,
@@ -190,47 +190,4 @@ fn default_threads() -> usize {
     {
         1
     }
-}
-
-/// Checks that the data's parts agree in length and its targets are usable.
-fn check_data(d: &TrainData) -> Result<(), String> {
-    if d.inputs == 0 || d.outputs == 0 {
-        return Err(format!(
-            "the data has {} inputs and {} outputs",
-            d.inputs, d.outputs
-        ));
-    }
-    if d.train_rows() == 0 {
-        return Err("the data has no training rows".into());
-    }
-    for (part, x, y) in [
-        ("training", &d.train_x, &d.train_y),
-        ("validation", &d.valid_x, &d.valid_y),
-    ] {
-        if x.len() != y.len() * d.inputs {
-            return Err(format!(
-                "{part} features hold {} values, expected {} rows × {} features",
-                x.len(),
-                y.len(),
-                d.inputs
-            ));
-        }
-        if let Some(row) = x
-            .chunks(d.inputs)
-            .position(|r| r.iter().any(|v| !v.is_finite()))
-        {
-            return Err(format!("{part} row {row} has a non-finite feature"));
-        }
-        for (row, &t) in y.iter().enumerate() {
-            let ok = if d.classification {
-                t >= 0.0 && t.fract() == 0.0 && (t as usize) < d.outputs
-            } else {
-                t.is_finite()
-            };
-            if !ok {
-                return Err(format!("{part} row {row} has an invalid target {t}"));
-            }
-        }
-    }
-    Ok(())
 }
