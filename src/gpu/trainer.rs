@@ -301,6 +301,24 @@ impl GpuTrainer {
         pass.dispatch_workgroups(grid.0 as u32, grid.1 as u32, grid.2 as u32);
     }
 
+    /// The current population buffers (present after [`GpuTrainer::sync`]).
+    fn bank(&self) -> Result<&Bank, GpuError> {
+        self.bank
+            .as_ref()
+            .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))
+    }
+
+    /// The population buffers and the slot of candidate `id` in them.
+    fn placed(&self, id: CandidateId) -> Result<(&Bank, usize), TrainError> {
+        let bank = self.bank()?;
+        let i = bank
+            .ids
+            .iter()
+            .position(|o| *o == id)
+            .ok_or(TrainError::UnknownCandidate(id))?;
+        Ok((bank, i))
+    }
+
     /// Uploads the work lists of the candidates in `slots` (the ones this call trains or
     /// evaluates) and returns them for the dispatch sizes.
     fn upload_work(&self, bank: &Bank, slots: &[usize]) -> WorkLists {
@@ -432,10 +450,7 @@ impl GpuTrainer {
                 break;
             }
             let chunk = EPOCH_CHUNK.min(epochs - done);
-            let bank = self
-                .bank
-                .as_ref()
-                .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
+            let bank = self.bank()?;
             let n = bank.ids.len();
             let specs: Vec<&Spec> = bank.ids.iter().map(|id| &self.cands[id].spec).collect();
             let slots: Vec<usize> = live
@@ -628,15 +643,7 @@ impl Trainer for GpuTrainer {
     async fn weights(&mut self, id: CandidateId) -> Result<Weights, TrainError> {
         let spec = self.cand(id)?.spec.clone();
         self.sync()?;
-        let bank = self
-            .bank
-            .as_ref()
-            .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
-        let i = bank
-            .ids
-            .iter()
-            .position(|o| *o == id)
-            .ok_or(TrainError::UnknownCandidate(id))?;
+        let (bank, i) = self.placed(id)?;
         let slot = &bank.layout.slots[i];
         let flat = readback::read_f32(
             &self.ctx,
@@ -665,15 +672,7 @@ impl Trainer for GpuTrainer {
         let bs = spec.batch_size as usize;
         let chunks = rows.div_ceil(bs);
         self.ensure_step_cap(chunks)?;
-        let bank = self
-            .bank
-            .as_ref()
-            .ok_or_else(|| GpuError::Validation("population buffers are missing".into()))?;
-        let i = bank
-            .ids
-            .iter()
-            .position(|o| *o == id)
-            .ok_or(TrainError::UnknownCandidate(id))?;
+        let (bank, i) = self.placed(id)?;
         let max = binding_limit(&self.ctx);
         if (x.len() * 4) as u64 > max {
             return Err(GpuError::Limits(format!(
