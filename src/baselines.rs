@@ -181,6 +181,11 @@ pub fn logistic_regression_accuracy(
 /// A fitted model's prediction function over a feature matrix.
 type Predictor<'a> = Box<dyn Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, BaselineError> + 'a>;
 
+/// Class labels (or values) predicted by a smartcore model, as `f64`.
+fn to_f64<T: Copy + Into<f64>>(v: &[T]) -> Vec<f64> {
+    v.iter().map(|&x| x.into()).collect()
+}
+
 /// Fits one baseline on the training part and predicts the validation and test parts.
 pub fn fit(
     kind: BaselineKind,
@@ -231,14 +236,7 @@ pub fn fit(
             .map_err(f)?;
             (
                 now_ms() - start,
-                Box::new(move |m| {
-                    Ok(model
-                        .predict(m)
-                        .map_err(f)?
-                        .iter()
-                        .map(|&v| v as f64)
-                        .collect())
-                }),
+                Box::new(move |m| Ok(to_f64(&model.predict(m).map_err(f)?))),
             )
         }
         BaselineKind::Ridge => {
@@ -274,14 +272,7 @@ pub fn fit(
                 let model = DecisionTreeClassifier::fit(&train, &labels_i32, p).map_err(f)?;
                 (
                     now_ms() - start,
-                    Box::new(move |m| {
-                        Ok(model
-                            .predict(m)
-                            .map_err(f)?
-                            .iter()
-                            .map(|&v| v as f64)
-                            .collect())
-                    }),
+                    Box::new(move |m| Ok(to_f64(&model.predict(m).map_err(f)?))),
                 )
             }
         }
@@ -302,14 +293,7 @@ pub fn fit(
                 let model = RandomForestClassifier::fit(&train, &labels_i32, p).map_err(f)?;
                 (
                     now_ms() - start,
-                    Box::new(move |m| {
-                        Ok(model
-                            .predict(m)
-                            .map_err(f)?
-                            .iter()
-                            .map(|&v| v as f64)
-                            .collect())
-                    }),
+                    Box::new(move |m| Ok(to_f64(&model.predict(m).map_err(f)?))),
                 )
             }
         }
@@ -335,14 +319,7 @@ pub fn fit(
                 .map_err(f)?;
                 (
                     now_ms() - start,
-                    Box::new(move |m| {
-                        Ok(model
-                            .predict(m)
-                            .map_err(f)?
-                            .iter()
-                            .map(|&v| v as f64)
-                            .collect())
-                    }),
+                    Box::new(move |m| Ok(to_f64(&model.predict(m).map_err(f)?))),
                 )
             }
         }
@@ -351,14 +328,7 @@ pub fn fit(
                 GaussianNB::fit(&train, &labels, GaussianNBParameters::default()).map_err(f)?;
             (
                 now_ms() - start,
-                Box::new(move |m| {
-                    Ok(model
-                        .predict(m)
-                        .map_err(f)?
-                        .iter()
-                        .map(|&v| v as f64)
-                        .collect())
-                }),
+                Box::new(move |m| Ok(to_f64(&model.predict(m).map_err(f)?))),
             )
         }
         BaselineKind::Svc => {
