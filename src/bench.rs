@@ -243,7 +243,13 @@ fn result(path: &str, specs: &[Spec], rows: usize, epochs: u32, seconds: f64) ->
     }
 }
 
-/// Measures the tiled matmul kernel at `n`×`n`×`n` (one warm-up product, then timed repeats).
+/// Shortest timed run of the matmul ceiling: long enough that submission and read-back latency
+/// do not count on a fast GPU, where one 1024³ product takes about a millisecond.
+const MATMUL_MIN_MS: f64 = 200.0;
+
+/// Measures the tiled matmul kernel at `n`×`n`×`n`: one warm-up product, then timed runs of
+/// repeated products in one submission, growing the repeat count until one run lasts at least
+/// [`MATMUL_MIN_MS`] (at most 4096 products).
 pub async fn matmul_rate(ctx: &GpuContext, n: usize) -> Result<MatmulRate, GpuError> {
     let kernel = Matmul::new(ctx).await?;
     let mut rng = Rng::new(n as u64);
@@ -252,15 +258,22 @@ pub async fn matmul_rate(ctx: &GpuContext, n: usize) -> Result<MatmulRate, GpuEr
     let job = kernel.job(ctx, &a, &b, n, n, n)?;
     kernel.dispatch(ctx, &job, 1);
     kernel.read(ctx, &job).await?;
-    let repeats = (2usize << 30).div_ceil(2 * n * n * n).clamp(1, 16) as u32;
-    let t0 = now_ms();
-    kernel.dispatch(ctx, &job, repeats);
-    kernel.read(ctx, &job).await?;
-    let seconds = ((now_ms() - t0) / 1000.0).max(1e-9);
-    Ok(MatmulRate {
-        n,
-        gflops: 2.0 * (n * n * n) as f64 * repeats as f64 / seconds / 1e9,
-    })
+    let mut repeats: u32 = 1;
+    loop {
+        let t0 = now_ms();
+        kernel.dispatch(ctx, &job, repeats);
+        kernel.read(ctx, &job).await?;
+        let ms = (now_ms() - t0).max(1e-6);
+        if ms >= MATMUL_MIN_MS || repeats >= 4096 {
+            return Ok(MatmulRate {
+                n,
+                gflops: 2.0 * (n * n * n) as f64 * repeats as f64 / (ms / 1000.0) / 1e9,
+            });
+        }
+        // Aim past the threshold in one step where the estimate allows, at least doubling.
+        let scaled = (repeats as f64 * 1.25 * MATMUL_MIN_MS / ms).ceil();
+        repeats = scaled.clamp(repeats as f64 * 2.0, 4096.0) as u32;
+    }
 }
 
 /// Times the CPU trainer on the workload (all candidates together: one per core natively, one

@@ -230,3 +230,67 @@ fn a_population_beyond_the_adapter_limits_is_refused_with_a_clear_error() {
     );
     assert_eq!(block_on(t.train(&[id], 1)).unwrap()[0].len(), 1);
 }
+
+#[test]
+fn candidates_beyond_one_dispatch_train_in_groups_with_the_same_results() {
+    let specs = [
+        spec(&[(40, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 21),
+        spec(
+            &[(8, Activation::Tanh), (64, Activation::Gelu)],
+            adam(),
+            0.1,
+            0.001,
+            16,
+            true,
+            22,
+        ),
+        spec(&[(20, Activation::Sigmoid)], sgd(), 0.0, 0.0, 32, true, 23),
+        spec(
+            &[(64, Activation::LeakyRelu)],
+            adam(),
+            0.0,
+            0.0,
+            8,
+            true,
+            24,
+        ),
+        spec(&[(30, Activation::Relu)], sgd(), 0.0, 0.01, 16, true, 25),
+    ];
+    let run = |limit: Option<u32>| {
+        let mut ctx = block_on(GpuContext::new()).unwrap();
+        if let Some(l) = limit {
+            // Pretend the adapter launches at most `l` workgroups per dispatch dimension: the
+            // forward list of layer 0 alone has 2 + 1 + 1 + 2 + 1 = 7 tiles of 32 columns.
+            ctx.report.max_compute_workgroups_per_dimension = l;
+        }
+        let mut t = block_on(GpuTrainer::new(ctx, data(true))).unwrap();
+        let ids: Vec<_> = specs
+            .iter()
+            .map(|s| t.add(s.clone(), None).unwrap())
+            .collect();
+        let metrics = block_on(t.train(&ids, 3)).unwrap();
+        let weights: Vec<_> = ids
+            .iter()
+            .map(|&id| block_on(t.weights(id)).unwrap())
+            .collect();
+        (metrics, weights)
+    };
+    let (m_one, w_one) = run(None);
+    let (m_split, w_split) = run(Some(6));
+    assert_eq!(m_split.len(), specs.len());
+    for (a, b) in m_one.iter().zip(&m_split) {
+        assert_eq!(a.len(), 3);
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!(x.train_loss, y.train_loss, "epoch {}", x.epoch);
+            assert_eq!(x.valid_loss, y.valid_loss, "epoch {}", x.epoch);
+        }
+    }
+    assert_eq!(w_one, w_split);
+    // A candidate too large for one dispatch on its own is refused with a reason.
+    let mut ctx = block_on(GpuContext::new()).unwrap();
+    ctx.report.max_compute_workgroups_per_dimension = 6;
+    let mut t = block_on(GpuTrainer::new(ctx, data(true))).unwrap();
+    let wide = spec(&[(1000, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 26);
+    let msg = t.add(wide, None).unwrap_err().to_string();
+    assert!(msg.contains("workgroups in one dispatch"), "{msg}");
+}

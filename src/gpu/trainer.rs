@@ -24,7 +24,7 @@ mod buffers;
 mod checks;
 
 use buffers::{make_groups, pad, step_buffer, storage, storage_init};
-use checks::{binding_limit, check_data, check_limits, check_spec};
+use checks::{binding_limit, check_data, check_dispatch, check_limits, check_spec};
 
 /// Epochs recorded between two metrics readbacks.
 pub const EPOCH_CHUNK: usize = 16;
@@ -91,6 +91,8 @@ pub struct GpuTrainer {
     bank: Option<Bank>,
     dirty: bool,
     align: u64,
+    /// Workgroups one dispatch may launch along a dimension (the adapter's limit, or lower).
+    dispatch_limit: usize,
 }
 
 impl GpuTrainer {
@@ -113,6 +115,7 @@ impl GpuTrainer {
         let x = storage_init(&ctx, "x", bytemuck::cast_slice(&pad(xs)));
         let y = storage_init(&ctx, "y", bytemuck::cast_slice(&pad(ys)));
         let align = ctx.device.limits().min_uniform_buffer_offset_alignment as u64;
+        let dispatch_limit = ctx.report.max_compute_workgroups_per_dimension as usize;
         Ok(GpuTrainer {
             ctx,
             kernels,
@@ -124,6 +127,7 @@ impl GpuTrainer {
             bank: None,
             dirty: true,
             align: align.max(STEP_BYTES),
+            dispatch_limit,
         })
     }
 
@@ -467,7 +471,6 @@ impl GpuTrainer {
             }
             for k in 0..chunk {
                 let mut fields = vec![EpochFields::default(); n];
-                let mut perms = vec![0u32; n * rows];
                 for (i, id) in bank.ids.iter().enumerate() {
                     if !live.contains(id) {
                         continue;
@@ -484,7 +487,13 @@ impl GpuTrainer {
                     let p = Rng::new(c.spec.seed)
                         .fork(2_000_000 + epoch as u64)
                         .permutation(rows);
-                    perms[i * rows..(i + 1) * rows].copy_from_slice(&p);
+                    if !p.is_empty() {
+                        self.ctx.queue.write_buffer(
+                            &bank.perm,
+                            (i * rows * 4) as u64,
+                            bytemuck::cast_slice(&p),
+                        );
+                    }
                 }
                 let words = bank
                     .layout
@@ -492,11 +501,6 @@ impl GpuTrainer {
                 self.ctx
                     .queue
                     .write_buffer(&bank.desc, 0, bytemuck::cast_slice(&words));
-                if !perms.is_empty() {
-                    self.ctx
-                        .queue
-                        .write_buffer(&bank.perm, 0, bytemuck::cast_slice(&perms));
-                }
                 let mut encoder =
                     self.ctx
                         .device
@@ -588,6 +592,7 @@ fn epoch_metrics(
 impl Trainer for GpuTrainer {
     fn add(&mut self, spec: Spec, init: Option<Weights>) -> Result<CandidateId, TrainError> {
         check_spec(&spec, &self.data)?;
+        check_dispatch(self.dispatch_limit, &spec)?;
         let weights = match init {
             Some(w) => {
                 check_weights(&spec, &w)?;
@@ -629,11 +634,30 @@ impl Trainer for GpuTrainer {
                 active.push(*id);
             }
         }
-        let mut results = if active.is_empty() || epochs == 0 {
-            BTreeMap::new()
-        } else {
-            self.train_active(&active, epochs).await?
-        };
+        let mut results = BTreeMap::new();
+        if !active.is_empty() && epochs > 0 {
+            // Train in groups whose dispatches fit the adapter (usually one group).
+            let bank = self.bank()?;
+            let slots: Vec<usize> = active
+                .iter()
+                .filter_map(|id| bank.ids.iter().position(|o| o == id))
+                .collect();
+            let groups =
+                WorkLists::groups_within(&bank.layout, &slots, TILE, self.dispatch_limit)
+                    .map_err(|slot| {
+                        GpuError::Limits(format!(
+                            "a candidate with {} parameters needs more than {} workgroups in one dispatch: use narrower layers",
+                            bank.layout.slots[slot].param_count, self.dispatch_limit
+                        ))
+                    })?;
+            let groups: Vec<Vec<CandidateId>> = groups
+                .iter()
+                .map(|g| g.iter().map(|&s| bank.ids[s]).collect())
+                .collect();
+            for group in groups {
+                results.extend(self.train_active(&group, epochs).await?);
+            }
+        }
         Ok(ids
             .iter()
             .map(|id| results.get_mut(id).map(std::mem::take).unwrap_or_default())

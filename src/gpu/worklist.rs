@@ -116,6 +116,41 @@ impl WorkLists {
         self.batches.iter().map(Vec::len).max().unwrap_or(0)
     }
 
+    /// Entries of every (layer, kind) list, in header order.
+    pub fn lengths(&self) -> Vec<usize> {
+        self.batches.iter().map(Vec::len).collect()
+    }
+
+    /// Splits `slots` (in order) into consecutive groups whose longest list has at most `limit`
+    /// entries, so that each group's dispatches stay within the adapter's workgroups per
+    /// dispatch dimension. `Err(slot)` names a candidate that exceeds `limit` on its own.
+    pub fn groups_within(
+        layout: &Layout,
+        slots: &[usize],
+        tile: usize,
+        limit: usize,
+    ) -> Result<Vec<Vec<usize>>, usize> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group: Vec<usize> = Vec::new();
+        let mut sums = vec![0usize; HEADER];
+        for &s in slots {
+            let own = WorkLists::build(layout, &[s], tile).lengths();
+            if own.iter().any(|&n| n > limit) {
+                return Err(s);
+            }
+            if sums.iter().zip(&own).any(|(a, b)| a + b > limit) {
+                groups.push(std::mem::take(&mut group));
+                sums.iter_mut().for_each(|a| *a = 0);
+            }
+            sums.iter_mut().zip(&own).for_each(|(a, b)| *a += b);
+            group.push(s);
+        }
+        if !group.is_empty() {
+            groups.push(group);
+        }
+        Ok(groups)
+    }
+
     /// Words a list for every candidate of `layout` needs (the work buffer's size).
     pub fn capacity(layout: &Layout, tile: usize) -> usize {
         let all: Vec<usize> = (0..layout.slots.len()).collect();
@@ -142,6 +177,45 @@ mod tests {
             .collect();
         raw.batch_size = batch;
         raw.validate().unwrap()
+    }
+
+    #[test]
+    fn groups_stay_within_the_dispatch_limit_and_keep_every_candidate() {
+        let specs = [
+            spec(&[40], 16),
+            spec(&[8, 70], 64),
+            spec(&[20], 32),
+            spec(&[100], 8),
+        ];
+        let refs: Vec<&Spec> = specs.iter().collect();
+        let layout = Layout::plan(&refs);
+        let all = [0, 1, 2, 3];
+        let whole = WorkLists::build(&layout, &all, 32).longest();
+        // No limit below the whole population's longest list: one group.
+        let one = WorkLists::groups_within(&layout, &all, 32, whole).unwrap();
+        assert_eq!(one, vec![vec![0, 1, 2, 3]]);
+        // The largest single candidate's longest list as the limit: several groups, each within
+        // it, together exactly the candidates in their order.
+        let single = all
+            .iter()
+            .map(|&s| WorkLists::build(&layout, &[s], 32).longest())
+            .max()
+            .unwrap();
+        assert!(single < whole);
+        let groups = WorkLists::groups_within(&layout, &all, 32, single).unwrap();
+        assert!(groups.len() > 1);
+        for g in &groups {
+            assert!(WorkLists::build(&layout, g, 32).longest() <= single);
+        }
+        assert_eq!(groups.concat(), all.to_vec());
+        // A candidate over the limit on its own is named.
+        assert_eq!(
+            WorkLists::groups_within(&layout, &all, 32, single - 1),
+            Err(*all
+                .iter()
+                .find(|&&s| WorkLists::build(&layout, &[s], 32).longest() == single)
+                .unwrap())
+        );
     }
 
     #[test]

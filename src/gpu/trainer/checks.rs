@@ -52,11 +52,23 @@ pub(super) fn check_limits(
         }
     }
     let groups = ctx.report.max_compute_workgroups_per_dimension as usize;
-    let all: Vec<usize> = (0..n).collect();
-    let jobs = WorkLists::build(layout, &all, TILE).longest();
-    if n > groups || jobs > groups || layout.max_batch.div_ceil(TILE) > groups {
+    if n > groups || layout.max_batch.div_ceil(TILE) > groups {
         return Err(GpuError::Limits(format!(
-            "a population of {n} candidates (largest has {} parameters) needs {jobs} workgroups in one dispatch, more than the adapter's {groups} per dispatch dimension: train fewer or smaller candidates at once",
+            "a population of {n} candidates (largest batch {}) needs more workgroups in one dispatch than the adapter's {groups} per dispatch dimension: keep fewer candidates at once",
+            layout.max_batch
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a candidate whose own work lists exceed the adapter's workgroups per dispatch
+/// dimension. Larger populations are fine: `GpuTrainer::train` splits the candidates it trains
+/// into groups that fit.
+pub(super) fn check_dispatch(groups: usize, spec: &Spec) -> Result<(), GpuError> {
+    let layout = Layout::plan(&[spec]);
+    if WorkLists::build(&layout, &[0], TILE).longest() > groups {
+        return Err(GpuError::Limits(format!(
+            "a candidate with {} parameters needs more than the adapter's {groups} workgroups in one dispatch: use narrower layers",
             layout.max_params
         )));
     }
