@@ -4,7 +4,9 @@
 
 use crate::bench::ProbePick;
 use crate::gpu::{GpuContext, GpuError, GpuTrainer};
-use crate::model::trainer::{CandidateId, EpochMetrics, TrainData, TrainError, Trainer, Weights};
+use crate::model::trainer::{
+    CandidateId, CandidateState, EpochMetrics, TrainData, TrainError, Trainer, Weights,
+};
 use crate::model::{CpuTrainer, Spec};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -226,6 +228,20 @@ impl Trainer for Backend {
         match self {
             Backend::Gpu(t) => t.epochs_done(id),
             Backend::Cpu(t) => t.epochs_done(id),
+        }
+    }
+
+    async fn state(&mut self, id: CandidateId) -> Result<CandidateState, TrainError> {
+        match self {
+            Backend::Gpu(t) => t.state(id).await,
+            Backend::Cpu(t) => t.state(id).await,
+        }
+    }
+
+    fn restore(&mut self, spec: Spec, state: CandidateState) -> Result<CandidateId, TrainError> {
+        match self {
+            Backend::Gpu(t) => t.restore(spec, state),
+            Backend::Cpu(t) => t.restore(spec, state),
         }
     }
 }

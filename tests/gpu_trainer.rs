@@ -294,3 +294,103 @@ fn candidates_beyond_one_dispatch_train_in_groups_with_the_same_results() {
     let msg = t.add(wide, None).unwrap_err().to_string();
     assert!(msg.contains("workgroups in one dispatch"), "{msg}");
 }
+
+/// Trains each spec 2 epochs in one trainer, moves its state into a fresh trainer and trains 3
+/// more there; returns the 5 epochs' metrics and the final weights per spec.
+fn moved<T: Trainer>(
+    make: &dyn Fn() -> T,
+    specs: &[automl::model::Spec],
+) -> Vec<(Vec<automl::model::EpochMetrics>, Weights)> {
+    let mut first = make();
+    let ids: Vec<_> = specs
+        .iter()
+        .map(|s| first.add(s.clone(), None).unwrap())
+        .collect();
+    let before = block_on(first.train(&ids, 2)).unwrap();
+    let states: Vec<_> = ids
+        .iter()
+        .map(|&id| block_on(first.state(id)).unwrap())
+        .collect();
+    drop(first);
+    let mut second = make();
+    // Another candidate first, so the restored ones land in other slots.
+    let other = spec(&[(3, Activation::Tanh)], sgd(), 0.0, 0.0, 8, true, 99);
+    second.add(other, None).unwrap();
+    let ids: Vec<_> = specs
+        .iter()
+        .zip(states)
+        .map(|(s, st)| second.restore(s.clone(), st).unwrap())
+        .collect();
+    for &id in &ids {
+        assert_eq!(second.epochs_done(id).unwrap(), 2);
+    }
+    let after = block_on(second.train(&ids, 3)).unwrap();
+    before
+        .into_iter()
+        .zip(after)
+        .zip(&ids)
+        .map(|((mut b, a), &id)| {
+            b.extend(a);
+            (b, block_on(second.weights(id)).unwrap())
+        })
+        .collect()
+}
+
+fn straight<T: Trainer>(
+    make: &dyn Fn() -> T,
+    specs: &[automl::model::Spec],
+) -> Vec<(Vec<automl::model::EpochMetrics>, Weights)> {
+    let mut t = make();
+    let ids: Vec<_> = specs
+        .iter()
+        .map(|s| t.add(s.clone(), None).unwrap())
+        .collect();
+    let m = block_on(t.train(&ids, 5)).unwrap();
+    m.into_iter()
+        .zip(&ids)
+        .map(|(m, &id)| (m, block_on(t.weights(id)).unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_candidate_state_moved_to_a_new_trainer_continues_exactly() {
+    // Cosine schedule with warm-up and dropout (common::spec): the epoch and step counters
+    // matter, as do the Adam moments and the SGD velocity.
+    let specs = [
+        spec(
+            &[(6, Activation::Tanh), (5, Activation::Relu)],
+            adam(),
+            0.2,
+            0.01,
+            8,
+            true,
+            31,
+        ),
+        spec(&[(7, Activation::Gelu)], sgd(), 0.1, 0.001, 16, true, 32),
+        spec(&[(9, Activation::LeakyRelu)], adamw(), 0.0, 0.01, 8, true, 33),
+    ];
+    let gpu = || trainer(true);
+    let cpu = || automl::model::CpuTrainer::new(data(true));
+    for (name, a, b) in [
+        ("gpu", straight(&gpu, &specs), moved(&gpu, &specs)),
+        ("cpu", straight(&cpu, &specs), moved(&cpu, &specs)),
+    ] {
+        for (i, ((m1, w1), (m2, w2))) in a.iter().zip(&b).enumerate() {
+            assert_eq!(m1.len(), 5, "{name} candidate {i}");
+            assert_eq!(m1, m2, "{name} candidate {i}: metrics");
+            assert_eq!(w1, w2, "{name} candidate {i}: weights");
+        }
+    }
+    // A state does not fit another architecture or optimizer.
+    let mut t = trainer(true);
+    let id = t.add(specs[0].clone(), None).unwrap();
+    let st = block_on(t.state(id)).unwrap();
+    assert!(t.restore(specs[1].clone(), st.clone()).is_err());
+    let mut other_optimizer = specs[0].raw().clone();
+    other_optimizer.optimizer = sgd();
+    let msg = t
+        .restore(other_optimizer.validate().unwrap(), st)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("optimizer state"), "{msg}");
+}

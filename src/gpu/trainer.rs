@@ -12,9 +12,11 @@ use super::readback;
 use super::worklist::{WorkKind, WorkLists};
 use crate::model::init::{check_weights, initial_weights};
 use crate::model::loss::softmax_rows;
+use crate::model::optim::OptimState;
 use crate::model::spec::{Loss, Spec};
 use crate::model::trainer::{
-    CandidateId, EpochMetrics, LayerWeights, TrainData, TrainError, Trainer, Weights,
+    CandidateId, CandidateState, EpochMetrics, LayerWeights, TrainData, TrainError, Trainer,
+    Weights,
 };
 use crate::rng::Rng;
 use std::collections::BTreeMap;
@@ -48,6 +50,8 @@ struct Candidate {
     diverged: bool,
     /// Weights to upload at the next layout (fresh or inherited).
     pending: Option<Weights>,
+    /// Optimizer state to upload with them (a restored candidate); zero otherwise.
+    pending_optim: Option<OptimState>,
 }
 
 /// The GPU buffers of one population layout.
@@ -184,14 +188,17 @@ impl GpuTrainer {
             let dst = (slot.param_off * 4) as u64;
             let cand = &self.cands[id];
             if let Some(w) = &cand.pending {
-                let flat: Vec<f32> = w
-                    .layers
-                    .iter()
-                    .flat_map(|l| l.w.iter().chain(&l.b))
-                    .copied()
-                    .collect();
                 ctx.queue
-                    .write_buffer(&params, dst, bytemuck::cast_slice(&flat));
+                    .write_buffer(&params, dst, bytemuck::cast_slice(&flatten(w)));
+                if let Some(o) = &cand.pending_optim {
+                    for (buffer, state) in [(&opt_m, &o.m), (&opt_v, &o.v)] {
+                        let flat = flatten(state);
+                        if flat.len() == slot.param_count {
+                            ctx.queue
+                                .write_buffer(buffer, dst, bytemuck::cast_slice(&flat));
+                        }
+                    }
+                }
             } else if let Some(old) = &self.bank {
                 if let Some(j) = old.ids.iter().position(|o| o == id) {
                     let src = (old.layout.slots[j].param_off * 4) as u64;
@@ -204,6 +211,7 @@ impl GpuTrainer {
         ctx.queue.submit(Some(encoder.finish()));
         for cand in self.cands.values_mut() {
             cand.pending = None;
+            cand.pending_optim = None;
         }
         let step_cap = ids
             .iter()
@@ -613,6 +621,7 @@ impl Trainer for GpuTrainer {
                 steps_done: 0,
                 diverged: false,
                 pending: Some(weights),
+                pending_optim: None,
             },
         );
         self.dirty = true;
@@ -782,6 +791,54 @@ impl Trainer for GpuTrainer {
     fn epochs_done(&self, id: CandidateId) -> Result<u32, TrainError> {
         Ok(self.cand(id)?.epochs_done)
     }
+
+    async fn state(&mut self, id: CandidateId) -> Result<CandidateState, TrainError> {
+        let (spec, epochs_done, steps_done) = {
+            let c = self.cand(id)?;
+            (c.spec.clone(), c.epochs_done, c.steps_done)
+        };
+        self.sync()?;
+        let (bank, i) = self.placed(id)?;
+        let slot = &bank.layout.slots[i];
+        let (off, len) = ((slot.param_off * 4) as u64, (slot.param_count * 4) as u64);
+        let params = readback::read_f32(&self.ctx, &bank.params, off, len).await?;
+        let m = readback::read_f32(&self.ctx, &bank.opt_m, off, len).await?;
+        let weights = unflatten(&spec, &params);
+        let mut optim = OptimState::new(&spec, &weights);
+        optim.m = unflatten(&spec, &m);
+        if !optim.v.layers.is_empty() {
+            let v = readback::read_f32(&self.ctx, &bank.opt_v, off, len).await?;
+            optim.v = unflatten(&spec, &v);
+        }
+        Ok(CandidateState {
+            weights,
+            optim,
+            epochs_done,
+            steps_done,
+        })
+    }
+
+    fn restore(&mut self, spec: Spec, state: CandidateState) -> Result<CandidateId, TrainError> {
+        state.check(&spec)?;
+        let id = self.add(spec, Some(state.weights))?;
+        let cand = self
+            .cands
+            .get_mut(&id)
+            .ok_or(TrainError::UnknownCandidate(id))?;
+        cand.epochs_done = state.epochs_done;
+        cand.steps_done = state.steps_done;
+        cand.pending_optim = Some(state.optim);
+        Ok(id)
+    }
+}
+
+/// Weights in the buffer order: per layer, the weights row-major, then the biases.
+fn flatten(w: &Weights) -> Vec<f32> {
+    w.layers
+        .iter()
+        .flat_map(|l| l.w.iter().chain(&l.b))
+        .copied()
+        .collect()
 }
 
 fn unflatten(spec: &Spec, flat: &[f32]) -> Weights {

@@ -22,4 +22,4 @@ pub use forward::predict;
 pub use grow::{inherit, GrowError};
 pub use init::{check_weights, initial_weights};
 pub use spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError};
-pub use trainer::{EpochMetrics, LayerWeights, TrainData, Weights};
+pub use trainer::{CandidateState, EpochMetrics, LayerWeights, TrainData, Weights};

@@ -128,6 +128,43 @@ pub struct Weights {
     pub layers: Vec<LayerWeights>,
 }
 
+/// Everything a trainer needs to continue a candidate exactly where it stopped: weights,
+/// optimizer state and progress (which sets the learning-rate schedule's position, the Adam bias
+/// correction, the shuffles and the dropout masks of later epochs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateState {
+    /// The weights.
+    pub weights: Weights,
+    /// SGD velocity or Adam moments, shaped like the weights (`v` empty for SGD).
+    pub optim: crate::model::optim::OptimState,
+    /// Epochs completed.
+    pub epochs_done: u32,
+    /// Optimizer steps taken.
+    pub steps_done: u64,
+}
+
+impl CandidateState {
+    /// Checks that the state fits `spec` (weight and optimizer-state shapes).
+    pub fn check(&self, spec: &Spec) -> Result<(), TrainError> {
+        crate::model::init::check_weights(spec, &self.weights)?;
+        let fresh = crate::model::optim::OptimState::new(spec, &self.weights);
+        let same_shape = |a: &Weights, b: &Weights| {
+            a.layers.len() == b.layers.len()
+                && a.layers
+                    .iter()
+                    .zip(&b.layers)
+                    .all(|(x, y)| x.w.len() == y.w.len() && x.b.len() == y.b.len())
+        };
+        if !same_shape(&self.optim.m, &fresh.m) || !same_shape(&self.optim.v, &fresh.v) {
+            return Err(TrainError::Shape(
+                "the saved optimizer state does not match the candidate's layers and optimizer"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Metrics of one finished epoch of one candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EpochMetrics {
@@ -201,6 +238,14 @@ pub trait Trainer {
 
     /// Frees a candidate's slot.
     fn remove(&mut self, id: CandidateId);
+
+    /// The candidate's complete training state, to continue it later with [`Trainer::restore`]
+    /// (in this trainer or a new one of the same kind on the same data).
+    async fn state(&mut self, id: CandidateId) -> Result<CandidateState, TrainError>;
+
+    /// Adds a candidate that continues exactly from `state`: training it `m` more epochs gives
+    /// the same result as if it had never left its first trainer.
+    fn restore(&mut self, spec: Spec, state: CandidateState) -> Result<CandidateId, TrainError>;
 
     /// Epochs the candidate has completed.
     fn epochs_done(&self, id: CandidateId) -> Result<u32, TrainError>;

@@ -10,7 +10,9 @@ mod parallel;
 use super::forward::predict;
 use super::init::{check_weights, initial_weights};
 use super::spec::{Loss, Spec};
-use super::trainer::{CandidateId, EpochMetrics, TrainData, TrainError, Trainer, Weights};
+use super::trainer::{
+    CandidateId, CandidateState, EpochMetrics, TrainData, TrainError, Trainer, Weights,
+};
 use candidate::Candidate;
 use std::collections::BTreeMap;
 
@@ -177,6 +179,29 @@ impl Trainer for CpuTrainer {
 
     fn epochs_done(&self, id: CandidateId) -> Result<u32, TrainError> {
         self.get(id).map(|c| c.epochs_done)
+    }
+
+    async fn state(&mut self, id: CandidateId) -> Result<CandidateState, TrainError> {
+        let c = self.get(id)?;
+        Ok(CandidateState {
+            weights: c.weights.clone(),
+            optim: c.optim.clone(),
+            epochs_done: c.epochs_done,
+            steps_done: c.steps_done,
+        })
+    }
+
+    fn restore(&mut self, spec: Spec, state: CandidateState) -> Result<CandidateId, TrainError> {
+        state.check(&spec)?;
+        let id = self.add(spec, Some(state.weights))?;
+        let c = self
+            .candidates
+            .get_mut(&id.0)
+            .ok_or(TrainError::UnknownCandidate(id))?;
+        c.optim = state.optim;
+        c.epochs_done = state.epochs_done;
+        c.steps_done = state.steps_done;
+        Ok(id)
     }
 }
 
