@@ -367,7 +367,15 @@ fn a_candidate_state_moved_to_a_new_trainer_continues_exactly() {
             31,
         ),
         spec(&[(7, Activation::Gelu)], sgd(), 0.1, 0.001, 16, true, 32),
-        spec(&[(9, Activation::LeakyRelu)], adamw(), 0.0, 0.01, 8, true, 33),
+        spec(
+            &[(9, Activation::LeakyRelu)],
+            adamw(),
+            0.0,
+            0.01,
+            8,
+            true,
+            33,
+        ),
     ];
     let gpu = || trainer(true);
     let cpu = || automl::model::CpuTrainer::new(data(true));

@@ -5,6 +5,8 @@ mod common;
 
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;
+use automl::model::trainer::{CandidateId, CandidateState, TrainError, Trainer, Weights};
+use automl::model::Spec;
 use automl::platform::block_on;
 use automl::report::export::{optuna_journal, ModelFile, Predicted, RunExport};
 use automl::report::metrics::Metrics;
@@ -281,7 +283,7 @@ fn save_and_resume_continue_the_search() {
         SchedulerConfig::Asha { slots: 3 },
         90,
     );
-    let mut search = Search::new(c, &data).unwrap();
+    let mut search = Search::new(c.clone(), &data).unwrap();
     let mut trainer = CpuTrainer::new(search.train_data());
     for _ in 0..6 {
         block_on(search.step(&mut trainer)).unwrap();
@@ -299,4 +301,105 @@ fn save_and_resume_continue_the_search() {
     assert!(resumed.epochs_used() > before);
     assert!(resumed.epochs_used() <= 90);
     assert!(resumed.leaderboard().is_some());
+    // Candidates saved mid-training continue exactly (weights, optimizer state, schedule
+    // position): the resumed search is the uninterrupted one.
+    let (straight, _) = run(c, &data);
+    assert_eq!(curves(&resumed), curves(&straight));
+    assert_eq!(
+        resumed.leaderboard().unwrap().without_timings(),
+        straight.leaderboard().unwrap().without_timings()
+    );
+}
+
+fn curves(s: &Search) -> Vec<Vec<automl::model::EpochMetrics>> {
+    s.trials().iter().map(|t| t.curve.clone()).collect()
+}
+
+/// A CPU trainer that counts the candidates it holds.
+struct Counting {
+    inner: CpuTrainer,
+    held: usize,
+    most: usize,
+}
+
+impl Counting {
+    fn count(&mut self, id: CandidateId) -> CandidateId {
+        self.held += 1;
+        self.most = self.most.max(self.held);
+        id
+    }
+}
+
+impl Trainer for Counting {
+    fn add(&mut self, spec: Spec, init: Option<Weights>) -> Result<CandidateId, TrainError> {
+        let id = self.inner.add(spec, init)?;
+        Ok(self.count(id))
+    }
+    async fn train(
+        &mut self,
+        ids: &[CandidateId],
+        epochs: u32,
+    ) -> Result<Vec<Vec<automl::model::EpochMetrics>>, TrainError> {
+        self.inner.train(ids, epochs).await
+    }
+    async fn weights(&mut self, id: CandidateId) -> Result<Weights, TrainError> {
+        self.inner.weights(id).await
+    }
+    async fn predict(&mut self, id: CandidateId, x: &[f32]) -> Result<Vec<f32>, TrainError> {
+        self.inner.predict(id, x).await
+    }
+    fn remove(&mut self, id: CandidateId) {
+        if self.inner.epochs_done(id).is_ok() {
+            self.held -= 1;
+        }
+        self.inner.remove(id)
+    }
+    fn epochs_done(&self, id: CandidateId) -> Result<u32, TrainError> {
+        self.inner.epochs_done(id)
+    }
+    async fn state(&mut self, id: CandidateId) -> Result<CandidateState, TrainError> {
+        self.inner.state(id).await
+    }
+    fn restore(&mut self, spec: Spec, state: CandidateState) -> Result<CandidateId, TrainError> {
+        let id = self.inner.restore(spec, state)?;
+        Ok(self.count(id))
+    }
+}
+
+#[test]
+fn waiting_trials_move_off_the_trainer_without_changing_the_search() {
+    let data = iris();
+    let base = config(
+        SamplerConfig::Random,
+        SchedulerConfig::Asha { slots: 3 },
+        240,
+    );
+    let run_counting = |resident_waiting: usize| {
+        let c = SearchConfig {
+            resident_waiting,
+            ..base.clone()
+        };
+        let mut search = Search::new(c, &data).unwrap();
+        let mut trainer = Counting {
+            inner: CpuTrainer::new(search.train_data()),
+            held: 0,
+            most: 0,
+        };
+        while !search.is_finished() {
+            block_on(search.step(&mut trainer)).unwrap();
+        }
+        block_on(search.finish::<CpuTrainer>(None)).unwrap();
+        (search, trainer.most)
+    };
+    let (kept, most_kept) = run_counting(100_000);
+    let (moved, most_moved) = run_counting(2);
+    // Without the limit, many trials wait in the trainer; with it, at most the limit plus the
+    // trials training (3 slots, and one just started or promoted).
+    assert!(most_kept > 10, "only {most_kept} candidates were ever held");
+    assert!(most_moved <= 2 + 3 + 1, "{most_moved} candidates held");
+    assert_eq!(curves(&moved), curves(&kept));
+    assert_eq!(
+        moved.leaderboard().unwrap().without_timings(),
+        kept.leaderboard().unwrap().without_timings()
+    );
 }

@@ -20,7 +20,7 @@ use super::Budget;
 use crate::baselines::{self, BaselineFit, BaselineKind, Prediction};
 use crate::data::{PreparedData, Task};
 use crate::model::trainer::{CandidateId, TrainError, Trainer};
-use crate::model::{EpochMetrics, Loss, Spec, SpecError, TrainData, Weights};
+use crate::model::{CandidateState, EpochMetrics, Loss, Spec, SpecError, TrainData, Weights};
 use crate::platform::now_ms;
 use crate::report::leaderboard::{Leaderboard, ModelKind, Row};
 use crate::report::metrics::{self, Metrics};
@@ -71,6 +71,15 @@ pub struct SearchConfig {
     /// `Some(true)` always, `Some(false)` never.
     #[serde(default)]
     pub refit: Option<bool>,
+    /// Trials that may wait between rungs inside the trainer; beyond that, waiting trials move
+    /// off it with their complete training state and come back exactly when promoted. Results
+    /// do not depend on it; it bounds the trainer's (GPU) memory and re-layout cost.
+    #[serde(default = "default_resident_waiting")]
+    pub resident_waiting: usize,
+}
+
+fn default_resident_waiting() -> usize {
+    64
 }
 
 fn default_cv_folds() -> u32 {
@@ -109,6 +118,7 @@ impl Default for SearchConfig {
             cv_candidates: default_cv_candidates(),
             cv_share: default_cv_share(),
             refit: None,
+            resident_waiting: default_resident_waiting(),
         }
     }
 }
@@ -283,8 +293,16 @@ pub struct Search {
     baseline_queue: Vec<BaselineKind>,
     /// Weights kept off the trainer: finalist candidates and evolution parents.
     kept: BTreeMap<u32, Weights>,
-    /// Weights of candidates that were in a trainer when the state was saved.
+    /// Weights of candidates in training, from states saved before [`Search::parked`] existed
+    /// (such a candidate continues with a fresh optimizer state).
+    #[serde(default)]
     reattach: BTreeMap<u32, Weights>,
+    /// Complete training state of trials waiting off the trainer: ASHA candidates paused at a
+    /// rung beyond the resident limit, and every candidate in training when the state was
+    /// saved. A parked trial goes back into the trainer, exactly where it stopped, when it
+    /// trains again.
+    #[serde(default)]
+    parked: BTreeMap<u32, CandidateState>,
     /// Trainer handles of candidates in the current trainer (not part of a saved state).
     #[serde(skip)]
     live: BTreeMap<u32, CandidateId>,
@@ -364,6 +382,7 @@ impl Search {
             baseline_queue,
             kept: BTreeMap::new(),
             reattach: BTreeMap::new(),
+            parked: BTreeMap::new(),
             live: BTreeMap::new(),
             leaderboard: None,
             cv: None,
@@ -494,12 +513,12 @@ impl Search {
         d
     }
 
-    /// Saves the state, including the weights of candidates still in `trainer`.
-    /// A resumed candidate continues from these weights with a fresh optimizer state.
+    /// Saves the state, including the complete training state (weights, optimizer state,
+    /// progress) of candidates still in `trainer`: a resumed candidate continues exactly.
     pub async fn save<T: Trainer>(&self, trainer: &mut T) -> Result<SearchState, SearchError> {
         let mut state = self.clone();
         for (&trial, &id) in &self.live {
-            state.reattach.insert(trial, trainer.weights(id).await?);
+            state.parked.insert(trial, trainer.state(id).await?);
         }
         state.live.clear();
         Ok(state)

@@ -100,6 +100,9 @@ impl Search {
                 return self.close_search_phase(trainer, events).await;
             }
         }
+        for &(trial, _) in &group {
+            self.unpark(trial, trainer)?;
+        }
         let ids: Vec<CandidateId> = group
             .iter()
             .map(|(t, _)| {
@@ -144,6 +147,44 @@ impl Search {
             self.observe(trial, trainer).await?;
             for action in self.scheduler.report(trial, epochs, objective, diverged) {
                 self.apply(action, trainer, events).await?;
+            }
+        }
+        self.park_waiting(trainer).await
+    }
+
+    /// Puts a parked trial back into the trainer, exactly where it stopped.
+    fn unpark<T: Trainer>(&mut self, trial: u32, trainer: &mut T) -> Result<(), SearchError> {
+        if self.live.contains_key(&trial) {
+            return Ok(());
+        }
+        if let (Some(state), Some(t)) =
+            (self.parked.remove(&trial), self.trials.get(trial as usize))
+        {
+            let id = trainer.restore(t.spec.clone(), state)?;
+            self.live.insert(trial, id);
+        }
+        Ok(())
+    }
+
+    /// Keeps the trainer's population bounded: once more than `config.resident_waiting` trials wait
+    /// in the trainer between rungs, all waiting trials move off it (their complete state is
+    /// kept on the host). Moving them is exact, so results do not depend on it; it keeps GPU
+    /// memory and the cost of re-laying out the population from growing with every trial.
+    async fn park_waiting<T: Trainer>(&mut self, trainer: &mut T) -> Result<(), SearchError> {
+        let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
+        let waiting: Vec<u32> = self
+            .live
+            .keys()
+            .copied()
+            .filter(|t| !active.contains(t))
+            .collect();
+        if waiting.len() <= self.config.resident_waiting {
+            return Ok(());
+        }
+        for trial in waiting {
+            if let Some(id) = self.live.remove(&trial) {
+                self.parked.insert(trial, trainer.state(id).await?);
+                trainer.remove(id);
             }
         }
         Ok(())
@@ -296,14 +337,19 @@ impl Search {
             objective,
             valid_score: tr.curve.last().map(|m| m.valid_score),
         });
+        let keep = status != TrialStatus::Diverged
+            && self.is_finalist(trial)
+            && !self.kept.contains_key(&trial);
         if let Some(id) = self.live.remove(&trial) {
-            if status != TrialStatus::Diverged
-                && self.is_finalist(trial)
-                && !self.kept.contains_key(&trial)
-            {
+            if keep {
                 self.kept.insert(trial, trainer.weights(id).await?);
             }
             trainer.remove(id);
+        }
+        if let Some(state) = self.parked.remove(&trial) {
+            if keep {
+                self.kept.insert(trial, state.weights);
+            }
         }
         self.prune_kept();
         Ok(())
@@ -352,7 +398,8 @@ impl Search {
         trainer: &mut T,
         events: &mut Vec<Event>,
     ) -> Result<(), SearchError> {
-        let running: Vec<u32> = self.live.keys().copied().collect();
+        let mut running: Vec<u32> = self.live.keys().copied().collect();
+        running.extend(self.parked.keys().copied());
         let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
         for trial in running {
             let status = if active.contains(&trial) {
@@ -366,8 +413,11 @@ impl Search {
                 .is_some_and(|t| t.status == TrialStatus::Running)
             {
                 self.retire(trial, status, trainer, events).await?;
-            } else if let Some(id) = self.live.remove(&trial) {
-                trainer.remove(id);
+            } else {
+                if let Some(id) = self.live.remove(&trial) {
+                    trainer.remove(id);
+                }
+                self.parked.remove(&trial);
             }
         }
         Ok(())
