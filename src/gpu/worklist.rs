@@ -132,7 +132,7 @@ impl WorkLists {
     ) -> Result<Vec<Vec<usize>>, usize> {
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut group: Vec<usize> = Vec::new();
-        let mut sums = vec![0usize; HEADER];
+        let mut sums = [0usize; HEADER];
         for &s in slots {
             let own = WorkLists::build(layout, &[s], tile).lengths();
             if own.iter().any(|&n| n > limit) {
