@@ -83,7 +83,8 @@ pub async fn population_matches_cpu() {
     }
 }
 
-/// Training 1 epoch, pausing while another candidate trains, then 2 more equals 3 straight.
+/// Training 1 epoch, pausing while another candidate trains, then 2 more equals 3 straight; so
+/// does moving the candidate's state into another trainer after 1 epoch.
 pub async fn pause_resume_is_exact() {
     let a = spec(&[(6, Activation::Tanh)], adam(), 0.2, 0.01, 8, true, 5);
     let other = spec(&[(4, Activation::Gelu)], sgd(), 0.0, 0.0, 16, true, 6);
@@ -93,13 +94,26 @@ pub async fn pause_resume_is_exact() {
     let w_straight = straight.weights(id).await.unwrap();
 
     let mut paused = gpu(true).await;
-    let id = paused.add(a, None).unwrap();
+    let id = paused.add(a.clone(), None).unwrap();
     let mut all = paused.train(&[id], 1).await.unwrap().remove(0);
-    let o = paused.add(other, None).unwrap();
+    let o = paused.add(other.clone(), None).unwrap();
     paused.train(&[o], 2).await.unwrap();
     all.extend(paused.train(&[id], 2).await.unwrap().remove(0));
     assert_eq!(all, m_straight);
     assert_eq!(paused.weights(id).await.unwrap(), w_straight);
+
+    // Its complete state (weights, Adam moments, progress) moved into a fresh trainer, behind
+    // another candidate, continues exactly too.
+    let mut first = gpu(true).await;
+    let id = first.add(a.clone(), None).unwrap();
+    let mut moved = first.train(&[id], 1).await.unwrap().remove(0);
+    let state = first.state(id).await.unwrap();
+    let mut second = gpu(true).await;
+    second.add(other, None).unwrap();
+    let id = second.restore(a, state).unwrap();
+    moved.extend(second.train(&[id], 2).await.unwrap().remove(0));
+    assert_eq!(moved, m_straight);
+    assert_eq!(second.weights(id).await.unwrap(), w_straight);
 }
 
 /// A candidate whose weights blow up diverges alone; its neighbour is unaffected.
