@@ -25,7 +25,7 @@ use crate::platform::now_ms;
 use crate::report::leaderboard::{Leaderboard, ModelKind, Row};
 use crate::report::metrics::{self, Metrics};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 mod phase;
@@ -293,16 +293,19 @@ pub struct Search {
     baseline_queue: Vec<BaselineKind>,
     /// Weights kept off the trainer: finalist candidates and evolution parents.
     kept: BTreeMap<u32, Weights>,
-    /// Weights of candidates in training, from states saved before [`Search::parked`] existed
-    /// (such a candidate continues with a fresh optimizer state).
+    /// Weights of candidates in training, from states saved by earlier versions (such a
+    /// candidate continues with a fresh optimizer state).
     #[serde(default)]
     reattach: BTreeMap<u32, Weights>,
-    /// Complete training state of trials waiting off the trainer: ASHA candidates paused at a
-    /// rung beyond the resident limit, and every candidate in training when the state was
-    /// saved. A parked trial goes back into the trainer, exactly where it stopped, when it
-    /// trains again.
+    /// Trials waiting off the trainer: ASHA candidates paused at a rung beyond
+    /// `config.resident_waiting`, and every candidate in training when the state was saved. A
+    /// parked trial goes back into the trainer, exactly where it stopped, when it trains again.
     #[serde(default)]
-    parked: BTreeMap<u32, CandidateState>,
+    parked: BTreeMap<u32, Parked>,
+    /// Trials whose state training from their seed cannot reproduce (continued from weights
+    /// saved by an earlier version); they are parked with their state, never replayed.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    no_replay: BTreeSet<u32>,
     /// Trainer handles of candidates in the current trainer (not part of a saved state).
     #[serde(skip)]
     live: BTreeMap<u32, CandidateId>,
@@ -322,6 +325,21 @@ pub struct Search {
     /// The winner's weights from the search phase, when it was refit (for held-out metrics).
     #[serde(default)]
     pre_refit: BTreeMap<u32, Weights>,
+}
+
+/// How a trial waiting off the trainer comes back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Parked {
+    /// Its complete training state: a trial in the middle of a rung, or one whose training
+    /// started from inherited weights.
+    State(CandidateState),
+    /// Trained again from its seeded initial weights for this many epochs. Training is
+    /// deterministic (`k + m` epochs equal `k` then `m`, on both trainers), so this reproduces
+    /// its state exactly; keeping it costs nothing, retraining costs only those epochs.
+    Replay {
+        /// Epochs it had trained.
+        epochs: u32,
+    },
 }
 
 /// A saved search: plain data (serde), continued with [`Search::resume`].
@@ -383,6 +401,7 @@ impl Search {
             kept: BTreeMap::new(),
             reattach: BTreeMap::new(),
             parked: BTreeMap::new(),
+            no_replay: BTreeSet::new(),
             live: BTreeMap::new(),
             leaderboard: None,
             cv: None,
@@ -518,7 +537,9 @@ impl Search {
     pub async fn save<T: Trainer>(&self, trainer: &mut T) -> Result<SearchState, SearchError> {
         let mut state = self.clone();
         for (&trial, &id) in &self.live {
-            state.parked.insert(trial, trainer.state(id).await?);
+            state
+                .parked
+                .insert(trial, self.parked_form(trial, id, trainer).await?);
         }
         state.live.clear();
         Ok(state)

@@ -55,11 +55,12 @@ impl Search {
         trainer: &mut T,
         events: &mut Vec<Event>,
     ) -> Result<(), SearchError> {
-        // Candidates saved mid-training come back with their weights.
+        // Candidates saved mid-training by an earlier version come back with their weights.
         for (trial, weights) in std::mem::take(&mut self.reattach) {
             if let Some(t) = self.trials.get(trial as usize) {
                 let id = trainer.add(t.spec.clone(), Some(weights))?;
                 self.live.insert(trial, id);
+                self.no_replay.insert(trial);
             }
         }
         if !self.budget_left().0 {
@@ -101,7 +102,7 @@ impl Search {
             }
         }
         for &(trial, _) in &group {
-            self.unpark(trial, trainer)?;
+            self.unpark(trial, trainer).await?;
         }
         let ids: Vec<CandidateId> = group
             .iter()
@@ -152,27 +153,60 @@ impl Search {
         self.park_waiting(trainer).await
     }
 
-    /// Puts a parked trial back into the trainer, exactly where it stopped.
-    fn unpark<T: Trainer>(&mut self, trial: u32, trainer: &mut T) -> Result<(), SearchError> {
+    /// Puts a parked trial back into the trainer, exactly where it stopped. Retrained epochs
+    /// take time but are not counted as trained epochs of the budget.
+    async fn unpark<T: Trainer>(&mut self, trial: u32, trainer: &mut T) -> Result<(), SearchError> {
         if self.live.contains_key(&trial) {
             return Ok(());
         }
-        if let (Some(state), Some(t)) =
-            (self.parked.remove(&trial), self.trials.get(trial as usize))
-        {
-            let id = trainer.restore(t.spec.clone(), state)?;
-            self.live.insert(trial, id);
-        }
+        let (Some(parked), Some(t)) = (self.parked.remove(&trial), self.trials.get(trial as usize))
+        else {
+            return Ok(());
+        };
+        let id = match parked {
+            Parked::State(state) => trainer.restore(t.spec.clone(), state)?,
+            Parked::Replay { epochs } => {
+                let id = trainer.add(t.spec.clone(), None)?;
+                if epochs > 0 {
+                    trainer.train(&[id], epochs).await?;
+                }
+                id
+            }
+        };
+        self.live.insert(trial, id);
         Ok(())
     }
 
-    /// Keeps the trainer's population bounded: once more than `config.resident_waiting` trials wait
-    /// in the trainer between rungs, all waiting trials move off it (their complete state is
-    /// kept on the host). Moving them is exact, so results do not depend on it; it keeps GPU
-    /// memory and the cost of re-laying out the population from growing with every trial.
+    /// How `trial` (in the trainer as `id`) is kept off the trainer: replayed from its seed
+    /// when that reproduces it (it waits at a rung and trained from its own initial weights),
+    /// else with its complete state.
+    pub(super) async fn parked_form<T: Trainer>(
+        &self,
+        trial: u32,
+        id: CandidateId,
+        trainer: &mut T,
+    ) -> Result<Parked, SearchError> {
+        let active = self.scheduler.active().iter().any(|&(t, _)| t == trial);
+        let own_start = self
+            .trials
+            .get(trial as usize)
+            .is_some_and(|t| !t.inherited)
+            && !self.no_replay.contains(&trial);
+        if !active && own_start {
+            return Ok(Parked::Replay {
+                epochs: trainer.epochs_done(id)?,
+            });
+        }
+        Ok(Parked::State(trainer.state(id).await?))
+    }
+
+    /// Keeps the trainer's population bounded: once more than `config.resident_waiting` trials
+    /// wait in the trainer between rungs, the least promising of them move off it until half
+    /// that many remain. Moving is exact, so results do not depend on it; it keeps GPU memory
+    /// and the cost of re-laying out the population from growing with every trial.
     async fn park_waiting<T: Trainer>(&mut self, trainer: &mut T) -> Result<(), SearchError> {
         let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
-        let waiting: Vec<u32> = self
+        let mut waiting: Vec<u32> = self
             .live
             .keys()
             .copied()
@@ -181,13 +215,27 @@ impl Search {
         if waiting.len() <= self.config.resident_waiting {
             return Ok(());
         }
-        for trial in waiting {
-            if let Some(id) = self.live.remove(&trial) {
-                self.parked.insert(trial, trainer.state(id).await?);
+        self.best_first(&mut waiting);
+        for trial in waiting.into_iter().skip(self.config.resident_waiting / 2) {
+            if let Some(&id) = self.live.get(&trial) {
+                let parked = self.parked_form(trial, id, trainer).await?;
+                self.parked.insert(trial, parked);
+                self.live.remove(&trial);
                 trainer.remove(id);
             }
         }
         Ok(())
+    }
+
+    /// Sorts trials by their latest validation objective, best first (ties by id).
+    fn best_first(&self, trials: &mut [u32]) {
+        let objective = |t: u32| {
+            self.trials
+                .get(t as usize)
+                .and_then(|tr| tr.objective())
+                .unwrap_or(Objective::WORST)
+        };
+        trials.sort_by(|&a, &b| objective(a).cmp(&objective(b)).then(a.cmp(&b)));
     }
 
     pub(super) async fn start_trial<T: Trainer>(
@@ -340,16 +388,16 @@ impl Search {
         let keep = status != TrialStatus::Diverged
             && self.is_finalist(trial)
             && !self.kept.contains_key(&trial);
+        if keep {
+            // A finalist's weights are needed: a parked one comes back for them.
+            self.unpark(trial, trainer).await?;
+        }
+        self.parked.remove(&trial);
         if let Some(id) = self.live.remove(&trial) {
             if keep {
                 self.kept.insert(trial, trainer.weights(id).await?);
             }
             trainer.remove(id);
-        }
-        if let Some(state) = self.parked.remove(&trial) {
-            if keep {
-                self.kept.insert(trial, state.weights);
-            }
         }
         self.prune_kept();
         Ok(())
@@ -400,6 +448,9 @@ impl Search {
     ) -> Result<(), SearchError> {
         let mut running: Vec<u32> = self.live.keys().copied().collect();
         running.extend(self.parked.keys().copied());
+        // Best first, so that few parked trials are finalists when they retire (and need their
+        // weights back).
+        self.best_first(&mut running);
         let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
         for trial in running {
             let status = if active.contains(&trial) {
