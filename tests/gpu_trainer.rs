@@ -402,3 +402,42 @@ fn a_candidate_state_moved_to_a_new_trainer_continues_exactly() {
         .to_string();
     assert!(msg.contains("optimizer state"), "{msg}");
 }
+
+/// A search on the GPU trainer gives the same trials whether waiting trials stay in the trainer
+/// or move off it (retrained from their seed, or restored from their state) and come back.
+#[test]
+fn a_search_moving_waiting_trials_off_the_gpu_gives_the_same_trials() {
+    use automl::data::{builtin, prepare, PrepareOptions};
+    use automl::search::run::{Search, SearchConfig};
+    use automl::search::sampler::SamplerConfig;
+    use automl::search::schedule::SchedulerConfig;
+    let table = builtin::load("iris", &Default::default()).unwrap();
+    let data = prepare(&table, &PrepareOptions::default()).unwrap();
+    let base = search_config(
+        3,
+        SamplerConfig::Random,
+        SchedulerConfig::Asha { slots: 3 },
+        60,
+    );
+    let run = |resident_waiting: usize| {
+        let c = SearchConfig {
+            resident_waiting,
+            ..base.clone()
+        };
+        let mut search = Search::new(c, &data).unwrap();
+        let ctx = block_on(GpuContext::new()).unwrap();
+        let mut t = block_on(GpuTrainer::new(ctx, search.train_data())).unwrap();
+        while !search.is_finished() {
+            block_on(search.step(&mut t)).unwrap();
+        }
+        block_on(search.finish::<GpuTrainer>(None)).unwrap();
+        search
+            .trials()
+            .iter()
+            .map(|t| t.curve.clone())
+            .collect::<Vec<_>>()
+    };
+    let kept = run(100_000);
+    assert!(kept.len() > 8, "only {} trials", kept.len());
+    assert_eq!(run(2), kept);
+}
