@@ -6,7 +6,7 @@
 mod common;
 
 use automl::gpu::{GpuContext, GpuTrainer};
-use automl::model::spec::{Activation, Optimizer};
+use automl::model::spec::Activation;
 use automl::model::trainer::{Trainer, Weights};
 use automl::platform::block_on;
 use common::*;
@@ -57,44 +57,12 @@ fn pause_and_resume_equals_training_straight_through() {
 
 #[test]
 fn a_diverging_candidate_does_not_disturb_the_others() {
-    let good = spec(&[(8, Activation::Relu)], adam(), 0.0, 0.0, 8, true, 11);
-    let bad = spec(
-        &[(8, Activation::Relu)],
-        Optimizer::Sgd { momentum: 0.9 },
-        0.0,
-        0.0,
-        8,
-        true,
-        12,
-    );
-    let mut blown: Weights = automl::model::initial_weights(&bad);
-    for l in &mut blown.layers {
-        for w in &mut l.w {
-            *w *= 1e30;
-        }
-    }
+    block_on(common::gpu_checks::divergence_is_contained());
+}
 
-    let mut alone = trainer(true);
-    let g = alone.add(good.clone(), None).unwrap();
-    let m_alone = block_on(alone.train(&[g], 3)).unwrap().remove(0);
-    let w_alone = block_on(alone.weights(g)).unwrap();
-
-    let mut mixed = trainer(true);
-    let b = mixed.add(bad, Some(blown)).unwrap();
-    let g = mixed.add(good, None).unwrap();
-    let res = block_on(mixed.train(&[b, g], 3)).unwrap();
-    assert!(
-        res[0].len() < 3,
-        "the blown-up candidate should stop early: {:?}",
-        res[0]
-    );
-    assert!(res[0].last().unwrap().diverged);
-    assert!(mixed.diverged(b).unwrap());
-    assert_eq!(res[1], m_alone);
-    assert!(res[1].iter().all(|m| !m.diverged));
-    assert_eq!(block_on(mixed.weights(g)).unwrap(), w_alone);
-    // Training a diverged candidate again is a no-op.
-    assert!(block_on(mixed.train(&[b], 1)).unwrap()[0].is_empty());
+#[test]
+fn a_widened_child_computes_its_parents_function() {
+    block_on(common::gpu_checks::widened_child_preserves_function());
 }
 
 #[test]

@@ -6,6 +6,8 @@ use automl::model::spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec,
 use automl::model::trainer::{TrainData, Weights};
 use automl::rng::Rng;
 
+pub mod gpu_checks;
+
 pub const INPUTS: usize = 5;
 pub const CLASSES: usize = 3;
 
