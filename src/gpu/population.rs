@@ -273,22 +273,10 @@ pub struct EpochFields {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::spec::{Activation, LayerSpec};
+    use crate::model::spec::Activation;
 
     fn spec(widths: &[u32], batch: u32) -> Spec {
-        let mut raw = Spec::default_for(3, 2, Loss::SoftmaxCrossEntropy, 1)
-            .unwrap()
-            .raw()
-            .clone();
-        raw.hidden = widths
-            .iter()
-            .map(|&w| LayerSpec {
-                width: w,
-                activation: Activation::Tanh,
-            })
-            .collect();
-        raw.batch_size = batch;
-        raw.validate().unwrap()
+        Spec::test_mlp(3, 2, widths, Activation::Tanh, batch)
     }
 
     #[test]

@@ -161,22 +161,10 @@ impl WorkLists {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::spec::{Activation, LayerSpec, Loss, Spec};
+    use crate::model::spec::{Activation, Spec};
 
-    fn spec(hidden: &[usize], batch: u32) -> Spec {
-        let mut raw = Spec::default_for(10, 3, Loss::SoftmaxCrossEntropy, 1)
-            .unwrap()
-            .raw()
-            .clone();
-        raw.hidden = hidden
-            .iter()
-            .map(|&w| LayerSpec {
-                width: w as u32,
-                activation: Activation::Relu,
-            })
-            .collect();
-        raw.batch_size = batch;
-        raw.validate().unwrap()
+    fn spec(hidden: &[u32], batch: u32) -> Spec {
+        Spec::test_mlp(10, 3, hidden, Activation::Relu, batch)
     }
 
     #[test]

@@ -398,6 +398,29 @@ impl Spec {
         }
         .validate()
     }
+
+    /// A classifier of `inputs` features into `classes` classes with the given hidden widths
+    /// (all with `activation`) and batch size, otherwise [`Spec::default_for`]: for unit tests
+    /// of code that lays out or schedules candidates.
+    #[cfg(test)]
+    pub(crate) fn test_mlp(
+        inputs: u32,
+        classes: u32,
+        hidden: &[u32],
+        activation: Activation,
+        batch: u32,
+    ) -> Spec {
+        let mut raw = Spec::default_for(inputs, classes, Loss::SoftmaxCrossEntropy, 1)
+            .expect("the default spec is valid")
+            .raw()
+            .clone();
+        raw.hidden = hidden
+            .iter()
+            .map(|&width| LayerSpec { width, activation })
+            .collect();
+        raw.batch_size = batch;
+        raw.validate().expect("a valid test spec")
+    }
 }
 
 #[cfg(test)]
