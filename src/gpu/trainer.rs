@@ -26,7 +26,9 @@ mod buffers;
 mod checks;
 
 use buffers::{make_groups, pad, step_buffer, storage, storage_init};
-use checks::{binding_limit, check_data, check_dispatch, check_limits, check_spec};
+use checks::{
+    binding_limit, check_data, check_dispatch, check_limits, check_spec, dispatch_limit, too_large,
+};
 
 /// Epochs recorded between two metrics readbacks.
 pub const EPOCH_CHUNK: usize = 16;
@@ -95,8 +97,6 @@ pub struct GpuTrainer {
     bank: Option<Bank>,
     dirty: bool,
     align: u64,
-    /// Workgroups one dispatch may launch along a dimension (the adapter's limit, or lower).
-    dispatch_limit: usize,
 }
 
 impl GpuTrainer {
@@ -119,7 +119,6 @@ impl GpuTrainer {
         let x = storage_init(&ctx, "x", bytemuck::cast_slice(&pad(xs)));
         let y = storage_init(&ctx, "y", bytemuck::cast_slice(&pad(ys)));
         let align = ctx.device.limits().min_uniform_buffer_offset_alignment as u64;
-        let dispatch_limit = ctx.report.max_compute_workgroups_per_dimension as usize;
         Ok(GpuTrainer {
             ctx,
             kernels,
@@ -131,7 +130,6 @@ impl GpuTrainer {
             bank: None,
             dirty: true,
             align: align.max(STEP_BYTES),
-            dispatch_limit,
         })
     }
 
@@ -600,7 +598,7 @@ fn epoch_metrics(
 impl Trainer for GpuTrainer {
     fn add(&mut self, spec: Spec, init: Option<Weights>) -> Result<CandidateId, TrainError> {
         check_spec(&spec, &self.data)?;
-        check_dispatch(self.dispatch_limit, &spec)?;
+        check_dispatch(&self.ctx, &spec)?;
         let weights = match init {
             Some(w) => {
                 check_weights(&spec, &w)?;
@@ -651,14 +649,9 @@ impl Trainer for GpuTrainer {
                 .iter()
                 .filter_map(|id| bank.ids.iter().position(|o| o == id))
                 .collect();
-            let groups =
-                WorkLists::groups_within(&bank.layout, &slots, TILE, self.dispatch_limit)
-                    .map_err(|slot| {
-                        GpuError::Limits(format!(
-                            "a candidate with {} parameters needs more than {} workgroups in one dispatch: use narrower layers",
-                            bank.layout.slots[slot].param_count, self.dispatch_limit
-                        ))
-                    })?;
+            let limit = dispatch_limit(&self.ctx);
+            let groups = WorkLists::groups_within(&bank.layout, &slots, TILE, limit)
+                .map_err(|slot| too_large(bank.layout.slots[slot].param_count, limit))?;
             let groups: Vec<Vec<CandidateId>> = groups
                 .iter()
                 .map(|g| g.iter().map(|&s| bank.ids[s]).collect())

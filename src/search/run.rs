@@ -536,10 +536,12 @@ impl Search {
     /// progress) of candidates still in `trainer`: a resumed candidate continues exactly.
     pub async fn save<T: Trainer>(&self, trainer: &mut T) -> Result<SearchState, SearchError> {
         let mut state = self.clone();
+        let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
         for (&trial, &id) in &self.live {
-            state
-                .parked
-                .insert(trial, self.parked_form(trial, id, trainer).await?);
+            let parked = self
+                .parked_form(trial, id, active.contains(&trial), trainer)
+                .await?;
+            state.parked.insert(trial, parked);
         }
         state.live.clear();
         Ok(state)

@@ -51,7 +51,7 @@ pub(super) fn check_limits(
             )));
         }
     }
-    let groups = ctx.report.max_compute_workgroups_per_dimension as usize;
+    let groups = dispatch_limit(ctx);
     if n > groups || layout.max_batch.div_ceil(TILE) > groups {
         return Err(GpuError::Limits(format!(
             "a population of {n} candidates (largest batch {}) needs more workgroups in one dispatch than the adapter's {groups} per dispatch dimension: keep fewer candidates at once",
@@ -61,16 +61,26 @@ pub(super) fn check_limits(
     Ok(())
 }
 
+/// Workgroups one dispatch may launch along a dimension on this adapter.
+pub(super) fn dispatch_limit(ctx: &GpuContext) -> usize {
+    ctx.report.max_compute_workgroups_per_dimension as usize
+}
+
+/// The error for a candidate whose own work lists exceed `limit` workgroups in one dispatch.
+pub(super) fn too_large(param_count: usize, limit: usize) -> GpuError {
+    GpuError::Limits(format!(
+        "a candidate with {param_count} parameters needs more than the adapter's {limit} workgroups in one dispatch: use narrower layers"
+    ))
+}
+
 /// Refuses a candidate whose own work lists exceed the adapter's workgroups per dispatch
 /// dimension. Larger populations are fine: `GpuTrainer::train` splits the candidates it trains
 /// into groups that fit.
-pub(super) fn check_dispatch(groups: usize, spec: &Spec) -> Result<(), GpuError> {
+pub(super) fn check_dispatch(ctx: &GpuContext, spec: &Spec) -> Result<(), GpuError> {
+    let limit = dispatch_limit(ctx);
     let layout = Layout::plan(&[spec]);
-    if WorkLists::build(&layout, &[0], TILE).longest() > groups {
-        return Err(GpuError::Limits(format!(
-            "a candidate with {} parameters needs more than the adapter's {groups} workgroups in one dispatch: use narrower layers",
-            layout.max_params
-        )));
+    if WorkLists::build(&layout, &[0], TILE).longest() > limit {
+        return Err(too_large(layout.max_params, limit));
     }
     Ok(())
 }

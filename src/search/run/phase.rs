@@ -177,16 +177,16 @@ impl Search {
         Ok(())
     }
 
-    /// How `trial` (in the trainer as `id`) is kept off the trainer: replayed from its seed
-    /// when that reproduces it (it waits at a rung and trained from its own initial weights),
-    /// else with its complete state.
+    /// How `trial` (in the trainer as `id`; `active` when it is training toward a rung) is kept
+    /// off the trainer: replayed from its seed when that reproduces it (it waits at a rung and
+    /// trained from its own initial weights), else with its complete state.
     pub(super) async fn parked_form<T: Trainer>(
         &self,
         trial: u32,
         id: CandidateId,
+        active: bool,
         trainer: &mut T,
     ) -> Result<Parked, SearchError> {
-        let active = self.scheduler.active().iter().any(|&(t, _)| t == trial);
         let own_start = self
             .trials
             .get(trial as usize)
@@ -218,7 +218,7 @@ impl Search {
         self.best_first(&mut waiting);
         for trial in waiting.into_iter().skip(self.config.resident_waiting / 2) {
             if let Some(&id) = self.live.get(&trial) {
-                let parked = self.parked_form(trial, id, trainer).await?;
+                let parked = self.parked_form(trial, id, false, trainer).await?;
                 self.parked.insert(trial, parked);
                 self.live.remove(&trial);
                 trainer.remove(id);
