@@ -121,7 +121,9 @@ fn the_cv_stage_never_reads_the_test_part() {
             .collect::<Vec<_>>()
     };
     assert_eq!(rank(&a), rank(&b), "selection must not depend on test rows");
-    assert_eq!(a.best().unwrap().1, b.best().unwrap().1, "refit weights");
+    assert_eq!(a.best().unwrap().1, b.best().unwrap().1, "search weights");
+    assert!(a.winner_bag().is_some());
+    assert_eq!(a.winner_bag(), b.winner_bag(), "the winner's bag");
     assert_ne!(
         a.leaderboard().unwrap().rows[0].test,
         b.leaderboard().unwrap().rows[0].test
@@ -146,7 +148,12 @@ fn folds_partition_train_and_validation_rows() {
             fold_sets.push((held, d.train_rows()));
         }
     };
-    let driver = Driver::new(Search::new(config(4, 240), &data).unwrap());
+    // Without the bag, the winner is refit on train + validation.
+    let c = SearchConfig {
+        bag: false,
+        ..config(4, 240)
+    };
+    let driver = Driver::new(Search::new(c, &data).unwrap());
     let (search, events) = driver.finish(&mut record);
     let (folds, _, rows) = cv_started(&events).expect("cross-validation ran");
     assert_eq!(rows, pool);
@@ -177,6 +184,80 @@ fn folds_partition_train_and_validation_rows() {
     );
     assert_eq!(refit_rows, Some(pool), "refit trains on train + valid");
     assert!(search.winner_refitted());
+    assert!(search.winner_bag().is_none());
+    let best = search.leaderboard().unwrap().best_neural().unwrap();
+    assert!(best.refit && best.bag == 0);
+}
+
+#[test]
+fn the_winner_is_the_bag_of_its_fold_models() {
+    use automl::model::trainer::Trainer;
+    use automl::model::{predict, predict_mean};
+    use automl::report::export::ModelFile;
+    use automl::report::metrics::{argmax_rows, Metrics};
+    let data = dataset("wine");
+    let mut fold_data = Vec::new();
+    let driver = Driver::new(Search::new(config(5, 240), &data).unwrap());
+    let (search, events) = driver.finish(&mut |s: &Search| fold_data.push(s.trainer_data()));
+    let (winner, search_weights) = search.best().unwrap();
+    let bag = search.winner_bag().expect("the winner was bagged");
+    assert_eq!(bag.len(), 5);
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::WinnerBagged { trial, models: 5, rows }
+            if *trial == winner.id && *rows == data.train.rows() + data.valid.rows()
+    )));
+    assert!(!events.iter().any(|e| matches!(e, Event::Refitted { .. })));
+    assert!(!search.winner_refitted());
+    // Each member is the winner trained from its seed on one fold's training rows: the same
+    // weights as training it there again.
+    assert_eq!(fold_data.len(), 5, "one trainer per fold, and no refit");
+    for (member, fold) in bag.iter().zip(&fold_data) {
+        assert_eq!(
+            fold.train_rows() + fold.valid_rows(),
+            data.train.rows() + data.valid.rows()
+        );
+        let mut t = CpuTrainer::new(fold.clone());
+        let id = t.add(winner.spec.clone(), None).unwrap();
+        block_on(t.train(&[id], winner.epochs())).unwrap();
+        assert_eq!(&block_on(t.weights(id)).unwrap(), member);
+        assert_ne!(member, search_weights);
+    }
+    // The leaderboard tests the mean of the members; validation stays the search weights'.
+    let row = search.leaderboard().unwrap().best_neural().unwrap().clone();
+    assert_eq!(row.trial, Some(winner.id));
+    assert_eq!((row.bag, row.refit), (5, false));
+    assert_eq!(row.parameters, Some(5 * winner.spec.parameter_count()));
+    let members: Vec<_> = bag.iter().collect();
+    let classes = data.task.outputs();
+    let accuracy = |probs: &[f32], y: &[f32]| {
+        let labels = argmax_rows(probs, classes);
+        let right = labels
+            .iter()
+            .zip(y)
+            .filter(|(l, y)| **l == **y as u32)
+            .count();
+        right as f64 / y.len() as f64
+    };
+    let mean = predict_mean(&winner.spec, &members, &data.test.x);
+    let (Metrics::Classification(test), Metrics::Classification(valid)) = (&row.test, &row.valid)
+    else {
+        panic!("classification metrics expected");
+    };
+    assert_eq!(test.accuracy, accuracy(&mean, &data.test.y));
+    let single = predict(&winner.spec, search_weights, &data.valid.x);
+    assert_eq!(valid.accuracy, accuracy(&single, &data.valid.y));
+    // The model file carries the whole bag and predicts what the leaderboard tested.
+    let file = ModelFile::from_search(&search).unwrap();
+    assert_eq!(file.members().len(), 5);
+    file.check().unwrap();
+    let json = serde_json::to_string(&file).unwrap();
+    let back: ModelFile = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, file);
+    match back.predict_features(&data.test.x) {
+        automl::report::export::Predicted::Classes { probs, .. } => assert_eq!(probs, mean),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -229,6 +310,8 @@ fn save_and_resume_in_the_cv_stage_give_the_uninterrupted_result() {
         whole.leaderboard().unwrap().without_timings()
     );
     assert_eq!(resumed.best().unwrap().1, whole.best().unwrap().1);
+    assert!(whole.winner_bag().is_some());
+    assert_eq!(resumed.winner_bag(), whole.winner_bag());
 }
 
 #[test]
@@ -254,7 +337,7 @@ fn the_winner_is_the_cross_validated_best() {
     let board = search.leaderboard().unwrap();
     let best = board.best_neural().unwrap();
     assert_eq!(best.trial, Some(winner.id));
-    assert!(best.refit);
+    assert_eq!(best.bag, 5);
     // Neural rows appear in cross-validated order.
     let neural: Vec<f64> = board
         .rows
@@ -284,7 +367,13 @@ fn zero_folds_is_the_plain_search() {
     // The whole epoch budget goes to the search (with cv the search phase gets half).
     assert!(off.epochs_used() > 120, "{}", off.epochs_used());
     let board = off.leaderboard().unwrap();
-    assert!(board.rows.iter().all(|r| !r.refit && r.cv.is_none()));
+    assert!(board
+        .rows
+        .iter()
+        .all(|r| !r.refit && r.bag == 0 && r.cv.is_none()));
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, Event::WinnerBagged { .. })));
     // The winner is the best by validation objective.
     let (winner, _) = off.best().unwrap();
     let wo = winner.objective().unwrap();

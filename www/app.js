@@ -381,6 +381,8 @@ function sayStage(stage) {
     progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of ${stage.rows} rows (${stage.done} done)…`, "info");
   } else if (stage.kind === "cv-skipped") {
     progress.say(`No cross-validation: ${stage.reason}.`, "info");
+  } else if (stage.kind === "bag") {
+    progress.say(`The winner is the bag of its ${stage.models} fold models (the mean of their outputs, each trained on ${stage.models - 1} of ${stage.models} folds of ${stage.rows} rows); evaluating on the test rows…`, "info");
   } else if (stage.kind === "refit") {
     progress.say(stage.diverged ? "The refit of the winner diverged; its search weights are kept." : `Refitted the winner on ${stage.rows} train + validation rows; evaluating on the test rows…`, "info");
   }

@@ -150,3 +150,26 @@ pub fn predict(spec: &Spec, weights: &Weights, x: &[f32]) -> Vec<f32> {
     }
     out
 }
+
+/// Predictions of a bag of networks with the same `spec`: the mean of [`predict`] over
+/// `members` (probabilities averaged per class, or values averaged). One member gives exactly
+/// [`predict`]; no member gives an empty vector.
+pub fn predict_mean(spec: &Spec, members: &[&Weights], x: &[f32]) -> Vec<f32> {
+    let Some((first, rest)) = members.split_first() else {
+        return Vec::new();
+    };
+    let mut sum = predict(spec, first, x);
+    if rest.is_empty() {
+        return sum;
+    }
+    for w in rest {
+        for (s, v) in sum.iter_mut().zip(predict(spec, w, x)) {
+            *s += v;
+        }
+    }
+    let n = members.len() as f32;
+    for s in &mut sum {
+        *s /= n;
+    }
+    sum
+}

@@ -301,15 +301,20 @@ mod tests {
 /// Format tag of a model file.
 pub const MODEL_FORMAT: &str = "automl-model";
 
+/// The newest model file version this build reads and the one it writes.
+pub const MODEL_VERSION: u32 = 2;
+
 /// The best network as a self-contained file: spec, weights, the fitted data preparation and
 /// what the outputs mean. `automl predict` (and the page) load it and reproduce the search's
 /// predictions.
 ///
-/// JSON layout (version 1; fields are only ever added, with defaults, without a version bump):
+/// JSON layout (version 2; fields are only ever added, with defaults, without a version bump,
+/// unless an older reader would misread the file: version 2 added `bag`, which version-1
+/// readers would ignore and so predict with one member only):
 ///
 /// ```text
 /// {
-///   "format": "automl-model", "version": 1,
+///   "format": "automl-model", "version": 2,
 ///   "dataset": "customers.csv", "data_fingerprint": "…",
 ///   "spec": { "inputs": 20, "outputs": 2, "loss": "softmax_cross_entropy",
 ///             "hidden": [{"width": 408, "activation": "gelu"}], "dropout": …, "weight_decay": …,
@@ -317,6 +322,8 @@ pub const MODEL_FORMAT: &str = "automl-model";
 ///             "warmup_epochs": 0, "horizon_epochs": 9, "batch_size": 64, "init": "he", "seed": … },
 ///   "weights": { "layers": [{"inputs": 20, "outputs": 408, "w": [… row-major inputs×outputs …],
 ///                            "b": [… outputs …]}, …] },          // hidden layers, then output
+///   "bag": [{ "layers": … }, …],  // optional: further weights of the same network; the model
+///                                 // is then the mean of the outputs of `weights` and these
 ///   "preparation": { "inputs": [{"column": "age", "encoder": {"kind": "numeric", …}}, …],
 ///                    "feature_names": […], "target": "churned", "dropped": […] },
 ///   "task": {"kind": "classification", "classes": ["no", "yes"]} | {"kind": "regression"},
@@ -328,7 +335,8 @@ pub const MODEL_FORMAT: &str = "automl-model";
 /// ```
 ///
 /// Outputs: classification gives softmax probabilities per class (index order of `classes`);
-/// regression gives one standardised value mapped back with `target_scale`.
+/// regression gives one standardised value mapped back with `target_scale`. A bagged model
+/// averages them over its members (probabilities per class, or standardised values).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
     /// Always [`MODEL_FORMAT`].
@@ -341,8 +349,11 @@ pub struct ModelFile {
     pub data_fingerprint: String,
     /// Network architecture and hyperparameters.
     pub spec: crate::model::Spec,
-    /// Trained weights.
+    /// Trained weights (of the first member, for a bag).
     pub weights: crate::model::Weights,
+    /// The other members of a bag (the winner's fold models), empty for one network.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bag: Vec<crate::model::Weights>,
     /// The preparation fitted on the training rows (imputation, encoding, scaling).
     pub preparation: crate::data::Preparation,
     /// Task and class names.
@@ -403,7 +414,8 @@ pub enum Predicted {
 impl ModelFile {
     /// The winner of a finished search (`None` before `finish` or without a trained network).
     pub fn from_search(search: &Search) -> Option<ModelFile> {
-        let (trial, weights) = search.best()?;
+        let (trial, members) = search.best_members()?;
+        let (first, rest) = members.split_first()?;
         let data = search.data();
         let test_metrics = search
             .leaderboard()
@@ -411,11 +423,12 @@ impl ModelFile {
             .map(|r| r.test.clone());
         Some(ModelFile {
             format: MODEL_FORMAT.into(),
-            version: 1,
+            version: MODEL_VERSION,
             dataset: data.name.clone(),
             data_fingerprint: data.fingerprint.clone(),
             spec: trial.spec.clone(),
-            weights: weights.clone(),
+            weights: (*first).clone(),
+            bag: rest.iter().map(|w| (*w).clone()).collect(),
             preparation: data.preparation.clone(),
             task: data.task.clone(),
             target_scale: data.target_scale,
@@ -429,7 +442,8 @@ impl ModelFile {
         })
     }
 
-    /// Checks the format tag and that the weights fit the spec and the preparation.
+    /// Checks the format tag and version, and that the weights fit the spec and the
+    /// preparation.
     pub fn check(&self) -> Result<(), String> {
         if self.format != MODEL_FORMAT {
             return Err(format!(
@@ -437,7 +451,17 @@ impl ModelFile {
                 self.format
             ));
         }
+        if !(1..=MODEL_VERSION).contains(&self.version) {
+            return Err(format!(
+                "model file version {} is not supported (this build reads versions 1 to {MODEL_VERSION})",
+                self.version
+            ));
+        }
         crate::model::init::check_weights(&self.spec, &self.weights).map_err(|e| e.to_string())?;
+        for (i, w) in self.bag.iter().enumerate() {
+            crate::model::init::check_weights(&self.spec, w)
+                .map_err(|e| format!("bag member {}: {e}", i + 2))?;
+        }
         if self.preparation.width() != self.spec.inputs as usize {
             return Err(format!(
                 "the preparation gives {} features but the network takes {}",
@@ -448,9 +472,14 @@ impl ModelFile {
         Ok(())
     }
 
+    /// The networks whose mean output is the model: `weights`, then the bag's other members.
+    pub fn members(&self) -> Vec<&crate::model::Weights> {
+        std::iter::once(&self.weights).chain(&self.bag).collect()
+    }
+
     /// Predicts already-prepared feature rows (`rows × inputs`).
     pub fn predict_features(&self, x: &[f32]) -> Predicted {
-        let out = crate::model::forward::predict(&self.spec, &self.weights, x);
+        let out = crate::model::forward::predict_mean(&self.spec, &self.members(), x);
         match &self.task {
             Task::Classification { classes } => Predicted::Classes {
                 labels: crate::report::metrics::argmax_rows(&out, classes.len()),

@@ -41,6 +41,10 @@ pub struct Row {
     /// Whether the weights were refit on train + validation before the test evaluation.
     #[serde(default)]
     pub refit: bool,
+    /// Networks whose mean output is this row's model: the winner's fold models when it was
+    /// bagged (its parameters then count all of them), 0 for one network or a baseline.
+    #[serde(default)]
+    pub bag: u32,
     /// Cross-validated score on train + validation folds (neural finalists that were
     /// cross-validated).
     #[serde(default)]
@@ -173,13 +177,17 @@ impl Leaderboard {
             let cv =
                 r.cv.map(|c| format!("{:.4}", c.score))
                     .unwrap_or_else(|| "-".into());
-            let suffix = if r.refit { " (refit)" } else { "" };
+            let suffix = match (r.bag, r.refit) {
+                (0, true) => " (refit)".to_string(),
+                (0, false) => String::new(),
+                (k, _) => format!(" (bag of {k})"),
+            };
             let room = 34 - suffix.chars().count();
             let mut model = r.model.clone();
             if model.chars().count() > room {
                 model = model.chars().take(room - 1).collect::<String>() + "…";
             }
-            model.push_str(suffix);
+            model.push_str(&suffix);
             out.push_str(&format!(
                 "{:>4}  {:<34} {:>9} {:>7} {:>9.4} {:>9} {:>9.4} {:>9.4} {:>7} {:>9.1} {:>9.3}\n",
                 r.rank,

@@ -19,7 +19,7 @@
 //! at least one comparable result).
 
 use crate::data::DataError;
-use crate::model::{EpochMetrics, TrainData};
+use crate::model::{EpochMetrics, TrainData, Weights};
 use serde::{Deserialize, Serialize};
 
 /// The cross-validated score of one trial: means over the folds.
@@ -49,6 +49,10 @@ pub struct CvStage {
     pub next: usize,
     /// Held-out metrics per fold, per candidate (same order as `candidates`).
     pub results: Vec<Vec<EpochMetrics>>,
+    /// Trained weights per fold, per candidate (same order as `candidates`), when the winner's
+    /// fold models are to form its bag (see [`crate::search::run::SearchConfig::bag`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weights: Vec<Vec<Weights>>,
 }
 
 /// Assigns the pool (`train` rows then `valid` rows) to `k` folds, stratified by class for

@@ -164,6 +164,17 @@ pub enum Event {
         /// The refit diverged and was discarded (the search-phase weights are kept).
         diverged: bool,
     },
+    /// The winner became the bag of its fold models from the cross-validation stage (their
+    /// mean output is the model tested and exported; see `SearchConfig::bag`).
+    WinnerBagged {
+        /// Trial number.
+        trial: u32,
+        /// Networks in the bag (one per fold).
+        models: u32,
+        /// Rows of train + validation the folds were drawn from (each model trained on all but
+        /// one fold of them).
+        rows: usize,
+    },
     /// The search finished and the finalists were evaluated on the test part.
     SearchFinished {
         /// Final leaderboard.

@@ -66,9 +66,17 @@ pub struct SearchConfig {
     /// estimated cost for the current top candidates, at most `cv_share` of it.
     #[serde(default = "default_cv_share")]
     pub cv_share: f64,
+    /// With cross-validation, the winner becomes the bag of its fold models: the `k` networks
+    /// the stage trained on `k - 1` folds each, whose mean output is the model tested, exported
+    /// and used for predictions (cross-validation bagging). Each member was trained on most of
+    /// train + validation, and averaging them lowers the variance of one network trained on
+    /// few rows. Off (or when the winner diverged on a fold), the winner is one network, refit
+    /// as [`SearchConfig::refit`] says.
+    #[serde(default = "default_bag")]
+    pub bag: bool,
     /// Retrain the winner on train + validation before its test evaluation: `None` (default)
-    /// does so when cross-validation ran (it showed the spec generalises across folds),
-    /// `Some(true)` always, `Some(false)` never.
+    /// does so when cross-validation ran (it showed the spec generalises across folds) and
+    /// no bag was formed, `Some(true)` always (instead of a bag), `Some(false)` never.
     #[serde(default)]
     pub refit: Option<bool>,
     /// Trials that may wait between rungs inside the trainer; beyond that, waiting trials move
@@ -80,6 +88,10 @@ pub struct SearchConfig {
 
 fn default_resident_waiting() -> usize {
     64
+}
+
+fn default_bag() -> bool {
+    true
 }
 
 fn default_cv_folds() -> u32 {
@@ -117,6 +129,7 @@ impl Default for SearchConfig {
             cv_folds: default_cv_folds(),
             cv_candidates: default_cv_candidates(),
             cv_share: default_cv_share(),
+            bag: default_bag(),
             refit: None,
             resident_waiting: default_resident_waiting(),
         }
@@ -134,6 +147,11 @@ impl SearchConfig {
     /// fold (or refitting) cannot reproduce, so the stage would score other networks.
     pub fn cross_validates(&self) -> bool {
         self.cv_folds >= 2 && self.cv_candidates >= 1 && !self.inherit()
+    }
+
+    /// Whether the cross-validation stage keeps its fold models to bag the winner.
+    pub fn bags(&self) -> bool {
+        self.bag && self.refit != Some(true) && self.cross_validates()
     }
 
     /// Share of the budgets the search phase may use (`1 - cv_share` with cross-validation).
@@ -325,6 +343,9 @@ pub struct Search {
     /// The winner's weights from the search phase, when it was refit (for held-out metrics).
     #[serde(default)]
     pre_refit: BTreeMap<u32, Weights>,
+    /// The winner's bag (trial, fold models), when the cross-validation stage formed one.
+    #[serde(default)]
+    bag: Option<(u32, Vec<Weights>)>,
 }
 
 /// How a trial waiting off the trainer comes back.
@@ -409,6 +430,7 @@ impl Search {
             cv_epochs: 0,
             cv_reserve_ms: 0.0,
             pre_refit: BTreeMap::new(),
+            bag: None,
             config,
         })
     }
@@ -759,7 +781,12 @@ impl Search {
                 continue;
             };
             let mut weights = weights.clone();
-            if i == 0 && !self.pre_refit.contains_key(&trial) {
+            let bag = self
+                .bag
+                .as_ref()
+                .filter(|(t, _)| i == 0 && *t == trial)
+                .map(|(_, m)| m.iter().collect::<Vec<&Weights>>());
+            if i == 0 && bag.is_none() && !self.pre_refit.contains_key(&trial) {
                 if let Some(rt) = refit.as_deref_mut() {
                     let id = rt.add(tr.spec.clone(), None)?;
                     rt.train(&[id], tr.epochs()).await?;
@@ -770,25 +797,33 @@ impl Search {
                     self.kept.insert(trial, new);
                 }
             }
+            // Validation metrics come from weights that never trained on validation rows: the
+            // search-phase ones of a refit or bagged winner.
             let refitted = self.pre_refit.get(&trial);
-            let valid =
-                self.predict_part(&tr.spec, refitted.unwrap_or(&weights), &self.data.valid.x);
+            let valid = self.predict_part(
+                &tr.spec,
+                &[refitted.unwrap_or(&weights)],
+                &self.data.valid.x,
+            );
             let refitted = refitted.is_some();
+            let members = bag.unwrap_or_else(|| vec![&weights]);
             let t0 = now_ms();
-            let test = self.predict_part(&tr.spec, &weights, &self.data.test.x);
+            let test = self.predict_part(&tr.spec, &members, &self.data.test.x);
             let infer = now_ms() - t0;
+            let bagged = if members.len() > 1 { members.len() } else { 0 };
             rows.push(Row {
                 rank: 0,
                 model: tr.spec.summary(),
                 kind: ModelKind::Neural,
                 trial: Some(trial),
-                parameters: Some(tr.spec.parameter_count()),
+                parameters: Some(tr.spec.parameter_count() * members.len()),
                 valid: self.score(&valid, &self.data.valid.y),
                 test: self.score(&test, &self.data.test.y),
                 epochs: Some(tr.epochs()),
                 train_ms: tr.train_ms,
                 infer_ms_per_1000: infer * 1000.0 / self.data.test.rows().max(1) as f64,
                 refit: refitted,
+                bag: bagged as u32,
                 cv: tr.cv,
             });
         }
@@ -806,6 +841,7 @@ impl Search {
                     train_ms: fit.fit_ms,
                     infer_ms_per_1000: fit.infer_ms_per_1000,
                     refit: false,
+                    bag: 0,
                     cv: None,
                 });
             }
@@ -822,14 +858,36 @@ impl Search {
     }
 
     /// The winning network with its weights: the best cross-validated trial when
-    /// cross-validation ran, else the best by validation objective.
+    /// cross-validation ran, else the best by validation objective. These are its search-phase
+    /// weights, or its refit ones; a bagged winner's model is [`Search::best_members`].
     pub fn best(&self) -> Option<(&Trial, &Weights)> {
         let id = *self.finalist_ids().first()?;
         Some((self.trials.get(id as usize)?, self.kept.get(&id)?))
     }
 
-    fn predict_part(&self, spec: &Spec, weights: &Weights, x: &[f32]) -> Prediction {
-        let out = crate::model::forward::predict(spec, weights, x);
+    /// The winner and the networks whose mean output is its model: the fold models of a
+    /// bagged winner (see [`SearchConfig::bag`]), else its one network as in [`Search::best`].
+    pub fn best_members(&self) -> Option<(&Trial, Vec<&Weights>)> {
+        let (trial, weights) = self.best()?;
+        let members = match self.winner_bag() {
+            Some(bag) => bag.iter().collect(),
+            None => vec![weights],
+        };
+        Some((trial, members))
+    }
+
+    /// The fold models of the winner when the cross-validation stage bagged it.
+    pub fn winner_bag(&self) -> Option<&[Weights]> {
+        let winner = *self.finalist_ids().first()?;
+        self.bag
+            .as_ref()
+            .filter(|(t, m)| *t == winner && !m.is_empty())
+            .map(|(_, m)| m.as_slice())
+    }
+
+    /// Predictions of the mean of `members` (one network or a bag) on `x`.
+    fn predict_part(&self, spec: &Spec, members: &[&Weights], x: &[f32]) -> Prediction {
+        let out = crate::model::forward::predict_mean(spec, members, x);
         match &self.data.task {
             Task::Classification { classes } => Prediction::Classes {
                 labels: metrics::argmax_rows(&out, classes.len()),

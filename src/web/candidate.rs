@@ -3,7 +3,7 @@
 //! on the validation rows. The test rows are not touched here.
 
 use crate::data::{PreparedData, Task};
-use crate::model::{predict, CpuTrainer, Spec, Weights};
+use crate::model::{predict_mean, CpuTrainer, Spec, Weights};
 use crate::search::run::Search;
 use serde::Serialize;
 
@@ -88,8 +88,11 @@ pub enum Evaluation {
 pub struct CandidateInfo {
     /// The network.
     pub spec: Spec,
-    /// Its trained weights.
+    /// Its trained weights (the first member's, for a bag).
     pub weights: Weights,
+    /// Networks whose mean output is the model shown (1, or the members of a bag); the
+    /// boundary and the evaluation are the mean's.
+    pub models: usize,
     /// Encoded feature names.
     pub input_names: Vec<String>,
     /// Class labels, or the target name.
@@ -133,6 +136,23 @@ pub fn details(
         .best()
         .filter(|(b, _)| b.id == trial)
         .map(|(_, w)| w.clone());
+    let bag = search
+        .winner_bag()
+        .filter(|_| best.is_some())
+        .unwrap_or_default();
+    if let Some((first, rest)) = bag.split_first() {
+        let note = format!(
+            "The winner is the bag of its {} fold models: the same network trained on each \
+             cross-validation fold's share of the train + validation rows, predicting together \
+             (the mean of their outputs). The edges show the first of them; the boundary and the \
+             matrix are the bag's, and the matrix counts rows most of them trained on. Its \
+             held-out scores are the cross-validated and test ones on the leaderboard.",
+            bag.len()
+        );
+        let mut info = view(search.data(), spec, first.clone(), rest, Some(note), None);
+        info.set_part("validation rows, also in the bag's training rows");
+        return Ok(info);
+    }
     let refit = best.is_some() && search.winner_refitted();
     let (weights, note, rebuilt) = match (best, cached) {
         (Some(w), _) if refit => (
@@ -152,7 +172,7 @@ pub fn details(
             (w.clone(), Some(rebuilt_note(tr.inherited)), Some(w))
         }
     };
-    let mut info = view(search.data(), spec, weights, note, rebuilt);
+    let mut info = view(search.data(), spec, weights, &[], note, rebuilt);
     if refit {
         info.set_part("validation rows, also in the refit's training rows");
     }
@@ -180,25 +200,30 @@ impl CandidateInfo {
     }
 }
 
-/// The view of a network with its weights on prepared data.
+/// The view of a network with its weights on prepared data; `bag` holds the other members
+/// when the model is a bag (the mean of `weights` and theirs).
 pub fn view(
     data: &PreparedData,
     spec: Spec,
     weights: Weights,
+    bag: &[Weights],
     note: Option<String>,
     rebuilt: Option<Weights>,
 ) -> CandidateInfo {
+    let members: Vec<&Weights> = std::iter::once(&weights).chain(bag).collect();
     let output_names = match &data.task {
         Task::Classification { classes } => classes.clone(),
         Task::Regression => vec!["prediction".into()],
     };
     let boundary =
-        (data.inputs() == 2 && spec.inputs == 2).then(|| boundary(data, &spec, &weights));
+        (data.inputs() == 2 && spec.inputs == 2).then(|| boundary(data, &spec, &members));
     let evaluation =
-        (spec.inputs as usize == data.inputs()).then(|| evaluation(data, &spec, &weights));
+        (spec.inputs as usize == data.inputs()).then(|| evaluation(data, &spec, &members));
+    let models = members.len();
     CandidateInfo {
         spec,
         weights,
+        models,
         input_names: data.feature_names.clone(),
         output_names,
         boundary,
@@ -223,7 +248,7 @@ fn sample_rows(rows: usize) -> Vec<usize> {
     (0..rows).step_by(step).collect()
 }
 
-fn boundary(data: &PreparedData, spec: &Spec, weights: &Weights) -> Boundary {
+fn boundary(data: &PreparedData, spec: &Spec, members: &[&Weights]) -> Boundary {
     let (mut x0, mut x1, mut y0, mut y1) = (
         f32::INFINITY,
         f32::NEG_INFINITY,
@@ -260,7 +285,7 @@ fn boundary(data: &PreparedData, spec: &Spec, weights: &Weights) -> Boundary {
             grid.push(bounds.y0 + fy * (bounds.y1 - bounds.y0));
         }
     }
-    let out = predict(spec, weights, &grid);
+    let out = predict_mean(spec, members, &grid);
     let idx = sample_rows(data.valid.rows());
     let px = idx.iter().map(|&i| data.valid.x[i * 2]).collect();
     let py = idx.iter().map(|&i| data.valid.x[i * 2 + 1]).collect();
@@ -309,8 +334,8 @@ fn boundary(data: &PreparedData, spec: &Spec, weights: &Weights) -> Boundary {
     }
 }
 
-fn evaluation(data: &PreparedData, spec: &Spec, weights: &Weights) -> Evaluation {
-    let out = predict(spec, weights, &data.valid.x);
+fn evaluation(data: &PreparedData, spec: &Spec, members: &[&Weights]) -> Evaluation {
+    let out = predict_mean(spec, members, &data.valid.x);
     match &data.task {
         Task::Classification { classes } => {
             let k = classes.len().max(1);

@@ -38,15 +38,17 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
     let file: ModelFile =
         serde_json::from_str(text).map_err(|e| format!("not a model file: {e}"))?;
     file.check()?;
-    if file.version != 1 {
-        return Err(format!(
-            "model file version {} is not supported (expected 1)",
-            file.version
-        ));
-    }
     let summary = file.spec.summary();
-    let parameters = file.spec.parameter_count();
-    let mut message = format!("{parameters} parameters, trained on {}", file.dataset);
+    let models = file.members().len();
+    let parameters = file.spec.parameter_count() * models;
+    let mut message = if models > 1 {
+        format!(
+            "a bag of {models} networks ({parameters} parameters in all), trained on {}",
+            file.dataset
+        )
+    } else {
+        format!("{parameters} parameters, trained on {}", file.dataset)
+    };
     let scored = match table {
         Some((table, _)) => match score(&file, &table) {
             Ok((prepared, sentence)) => {
@@ -75,6 +77,7 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
         &prepared,
         file.spec.clone(),
         file.weights.clone(),
+        &file.bag,
         None,
         None,
     );

@@ -82,14 +82,17 @@ test("without WebGPU: the CPU path is announced and the search completes", async
     const rows = await leaderboardRows(page);
     assert.ok(rows.some((r) => r.kind === "neural") && rows.some((r) => r.kind === "baseline"));
     const neural = rows.find((r) => r.kind === "neural");
-    // The top candidates were cross-validated after the search phase and the winner refit.
-    const winner = await page.$eval(`#leaderboard tr[data-trial="${neural.trial}"]`, (tr) => ({ ...tr.dataset }));
+    // The top candidates were cross-validated after the search phase and the winner is the bag
+    // of its 5 fold models.
+    const winner = await page.$eval(`#leaderboard tr[data-trial="${neural.trial}"]`, (tr) => ({ ...tr.dataset, text: tr.textContent }));
     assert.ok(Number(winner.cvScore) > 0.5, `cross-validated score of the winner: ${winner.cvScore}`);
-    assert.equal(winner.refit, "true");
+    assert.equal(winner.bag, "5");
+    assert.equal(winner.refit, "false");
+    assert.match(winner.text, /\(bag of 5\)/);
     await page.click(`#leaderboard tr[data-trial="${neural.trial}"] button`);
     await page.waitForSelector("#boundary");
-    // Its confusion matrix counts rows the refit trained on, and the view says so.
-    assert.match(await page.textContent("#details"), /refit on train \+ validation rows/);
+    // Its boundary and confusion matrix are the bag's, on rows it trained on, and the view says so.
+    assert.match(await page.textContent("#details"), /bag of its 5 fold models/);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, "playground-cpu-moons.png"), fullPage: true });
     const longest = await longestTask(page);

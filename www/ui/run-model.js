@@ -35,7 +35,7 @@ export class RunModel {
     this.events = [];
     this.epochsDone = 0;
     this.elapsedMs = 0;
-    /** The stage after the search phase: cross-validation or refit (null before). */
+    /** The stage after the search phase: cross-validation, bagging or refit (null before). */
     this.stage = null;
     this.finished = false;
     this.startedAt = performance.now();
@@ -148,6 +148,13 @@ export class RunModel {
         const t = this.trials.get(e.trial);
         if (t) t.refit = !e.diverged;
         this.stage = { kind: "refit", trial: e.trial, rows: e.rows, diverged: e.diverged };
+        changed.add("stage");
+        break;
+      }
+      case "winner_bagged": {
+        const t = this.trials.get(e.trial);
+        if (t) t.bag = e.models;
+        this.stage = { kind: "bag", trial: e.trial, models: e.models, rows: e.rows };
         changed.add("stage");
         break;
       }

@@ -74,8 +74,12 @@ pub struct Args {
     /// How many of the top candidates (by validation score) are cross-validated, at most.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=64))]
     cv_candidates: u32,
-    /// Always retrain the winner on train + validation before its test evaluation (by default
-    /// this happens when cross-validation ran).
+    /// Keep one network as the winner instead of the bag of its cross-validation fold models
+    /// (the default with cross-validation); it is then refit on train + validation.
+    #[arg(long)]
+    no_bag: bool,
+    /// Always retrain the winner on train + validation before its test evaluation, as one
+    /// network (by default this happens when cross-validation ran and the winner is not bagged).
     #[arg(long, conflicts_with = "no_refit")]
     refit: bool,
     /// Never retrain the winner on train + validation.
@@ -98,7 +102,7 @@ pub struct Args {
     save_state: Option<PathBuf>,
     /// Continue a search saved with `--save-state`: data, settings, trials and the budget already
     /// spent come from the file.
-    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit"])]
+    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag"])]
     resume: Option<PathBuf>,
 }
 
@@ -178,6 +182,7 @@ fn config(args: &Args) -> SearchConfig {
         baselines: !args.no_baselines,
         cv_folds: args.cv_folds,
         cv_candidates: args.cv_candidates as usize,
+        bag: !args.no_bag,
         refit: match (args.refit, args.no_refit) {
             (true, _) => Some(true),
             (_, true) => Some(false),
@@ -495,6 +500,15 @@ impl View {
             } else {
                 format!("refit trial {trial} on {rows} train + valid rows for {epochs} epochs")
             }),
+            Event::WinnerBagged {
+                trial,
+                models,
+                rows,
+            } => self.line(format!(
+                "winner: trial {trial} as the bag of its {models} fold models (each trained on \
+                 {}/{models} of the {rows} train + valid rows)",
+                models.saturating_sub(1)
+            )),
             Event::Diverged { trial, epoch } => {
                 self.line(format!("trial {trial} diverged at epoch {epoch}"))
             }

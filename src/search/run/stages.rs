@@ -113,6 +113,11 @@ impl Search {
             estimate_ms: taken.iter().map(|o| o.estimate_ms).collect(),
             next: 0,
             results: vec![Vec::new(); taken.len()],
+            weights: if self.config.bags() {
+                vec![Vec::new(); taken.len()]
+            } else {
+                Vec::new()
+            },
         });
         self.set_phase(Phase::CrossValidating);
     }
@@ -142,11 +147,38 @@ impl Search {
             .collect()
     }
 
+    /// At the end of a stage that kept its fold models: the winner (now ranked first by its
+    /// cross-validated score) becomes the bag of its fold models, unless it diverged on a fold.
+    fn form_bag(&mut self, mut stage: CvStage, events: &mut Vec<Event>) {
+        self.bag = None;
+        let Some(&winner) = self.ranked().first() else {
+            return;
+        };
+        let Some(i) = stage.candidates.iter().position(|&t| t == winner) else {
+            return;
+        };
+        let k = stage.folds.len();
+        let complete = stage.weights.get(i).is_some_and(|w| w.len() == k)
+            && stage.results[i].iter().all(|m| !m.diverged);
+        if complete {
+            let members = stage.weights.swap_remove(i);
+            events.push(Event::WinnerBagged {
+                trial: winner,
+                models: members.len() as u32,
+                rows: self.data.train.rows() + self.data.valid.rows(),
+            });
+            self.bag = Some((winner, members));
+        }
+    }
+
     /// After cross-validation (or without it): refit the winner when wanted, else stop.
     pub(super) fn after_cv(&mut self) {
         self.cv = None;
         let cross_validated = self.trials.iter().any(|t| t.cv.is_some());
-        let wanted = self.config.refit.unwrap_or(cross_validated);
+        let wanted = self
+            .config
+            .refit
+            .unwrap_or(cross_validated && self.bag.is_none());
         if wanted && !self.ranked().is_empty() {
             self.set_phase(Phase::Refit);
         } else {
@@ -209,6 +241,11 @@ impl Search {
                 done[i] += k;
             }
         }
+        for (i, &id) in ids.iter().enumerate() {
+            if let Some(bag) = stage.weights.get_mut(i) {
+                bag.push(trainer.weights(id).await?);
+            }
+        }
         for id in ids {
             trainer.remove(id);
         }
@@ -233,6 +270,7 @@ impl Search {
                     });
                 }
             }
+            self.form_bag(stage, events);
             self.after_cv();
             return Ok(());
         }
@@ -251,6 +289,7 @@ impl Search {
             stage.candidates.truncate(keep);
             stage.estimate_ms.truncate(keep);
             stage.results.truncate(keep);
+            stage.weights.truncate(keep);
         }
         self.cv = Some(stage);
         self.generation += 1;
