@@ -116,6 +116,8 @@ fn predict_reproduces_the_leaderboard_test_accuracy() {
     let best = board.best_neural().unwrap();
     assert!(board.best_baseline().is_some());
     assert_eq!(model.test_metrics.as_ref(), Some(&best.test));
+    assert_eq!(best.bag, 5, "the winner is the bag of its fold models");
+    assert_eq!(model.members().len(), 5);
 
     let mut lines = preds.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();

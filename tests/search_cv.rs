@@ -254,6 +254,12 @@ fn the_winner_is_the_bag_of_its_fold_models() {
     let json = serde_json::to_string(&file).unwrap();
     let back: ModelFile = serde_json::from_str(&json).unwrap();
     assert_eq!(back, file);
+    let mut newer = file.clone();
+    newer.version = 3;
+    assert!(newer.check().unwrap_err().contains("version 3"));
+    let mut broken = file.clone();
+    broken.bag[0].layers[0].b.pop();
+    assert!(broken.check().unwrap_err().contains("bag member 2"));
     match back.predict_features(&data.test.x) {
         automl::report::export::Predicted::Classes { probs, .. } => assert_eq!(probs, mean),
         other => panic!("{other:?}"),

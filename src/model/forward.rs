@@ -173,3 +173,32 @@ pub fn predict_mean(spec: &Spec, members: &[&Weights], x: &[f32]) -> Vec<f32> {
     }
     sum
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::init::initial_weights;
+
+    #[test]
+    fn predict_mean_averages_the_members_outputs() {
+        let spec = Spec::test_mlp(3, 2, &[4], crate::model::Activation::Tanh, 8);
+        let mut raw = spec.raw().clone();
+        raw.seed += 1;
+        let a = initial_weights(&spec);
+        let b = initial_weights(&raw.validate().unwrap());
+        assert_ne!(a, b);
+        let x = [0.5, -1.0, 2.0, 0.1, 0.2, -0.3];
+        let (pa, pb) = (predict(&spec, &a, &x), predict(&spec, &b, &x));
+        let mean = predict_mean(&spec, &[&a, &b], &x);
+        assert_eq!(mean.len(), pa.len());
+        for ((m, u), v) in mean.iter().zip(&pa).zip(&pb) {
+            assert!((m - (u + v) / 2.0).abs() < 1e-7, "{m} {u} {v}");
+        }
+        // Still probabilities per row.
+        for row in mean.chunks(2) {
+            assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        }
+        assert_eq!(predict_mean(&spec, &[&a], &x), pa);
+        assert!(predict_mean(&spec, &[], &x).is_empty());
+    }
+}
