@@ -17,6 +17,10 @@
 //! the estimate is corrected by the measured time and the lowest candidates are dropped when the
 //! rest would not fit any more (the top one is never dropped, so a started stage always ends with
 //! at least one comparable result).
+//!
+//! With bagging on (`SearchConfig::bag`, the default), the stage also keeps each candidate's
+//! weights after every fold ([`CvStage::weights`]); when it ends, the winner's `k` fold models
+//! become its bag, whose mean output is the model tested and exported.
 
 use crate::data::DataError;
 use crate::model::{EpochMetrics, TrainData, Weights};
