@@ -409,3 +409,67 @@ fn a_search_moving_waiting_trials_off_the_gpu_gives_the_same_trials() {
     assert!(kept.len() > 8, "only {} trials", kept.len());
     assert_eq!(run(2), kept);
 }
+
+/// With cross-validation on the GPU trainer (a new trainer for each fold, as the CLI and the
+/// page build them), the winner is the bag of its fold models: each member is the winner trained
+/// on that fold's rows, and the leaderboard tests their mean.
+#[test]
+fn a_cross_validated_search_on_the_gpu_bags_the_winner_from_its_folds() {
+    use automl::data::{builtin, prepare, PrepareOptions};
+    use automl::model::predict_mean;
+    use automl::report::metrics::{argmax_rows, Metrics};
+    use automl::search::run::{Search, SearchConfig};
+    use automl::search::sampler::SamplerConfig;
+    use automl::search::schedule::SchedulerConfig;
+    let table = builtin::load("iris", &Default::default()).unwrap();
+    let data = prepare(&table, &PrepareOptions::default()).unwrap();
+    let config = SearchConfig {
+        cv_candidates: 2,
+        cv_share: 0.5,
+        ..search_config(
+            4,
+            SamplerConfig::Random,
+            SchedulerConfig::Asha { slots: 3 },
+            160,
+        )
+    };
+    let mut search = Search::new(config, &data).unwrap();
+    let ctx = block_on(GpuContext::new()).unwrap();
+    let mut t = block_on(GpuTrainer::new(ctx.clone(), search.train_data())).unwrap();
+    let mut generation = search.data_generation();
+    let mut folds = Vec::new();
+    while !search.is_finished() {
+        if search.data_generation() != generation {
+            generation = search.data_generation();
+            folds.push(search.trainer_data());
+            t = block_on(GpuTrainer::new(ctx.clone(), search.trainer_data())).unwrap();
+        }
+        block_on(search.step(&mut t)).unwrap();
+    }
+    block_on(search.finish::<GpuTrainer>(None)).unwrap();
+    let (winner, _) = search.best().unwrap();
+    let bag = search.winner_bag().expect("the winner was bagged");
+    assert_eq!((bag.len(), folds.len()), (5, 5));
+    for (member, fold) in bag.iter().zip(folds) {
+        let mut again = block_on(GpuTrainer::new(ctx.clone(), fold)).unwrap();
+        let id = again.add(winner.spec.clone(), None).unwrap();
+        block_on(again.train(&[id], winner.epochs())).unwrap();
+        assert_eq!(&block_on(again.weights(id)).unwrap(), member);
+    }
+    let row = search.leaderboard().unwrap().best_neural().unwrap().clone();
+    assert_eq!(row.bag, 5);
+    let members: Vec<_> = bag.iter().collect();
+    let labels = argmax_rows(
+        &predict_mean(&winner.spec, &members, &data.test.x),
+        data.task.outputs(),
+    );
+    let right = labels
+        .iter()
+        .zip(&data.test.y)
+        .filter(|(l, y)| **l == **y as u32)
+        .count();
+    let Metrics::Classification(test) = &row.test else {
+        panic!("classification expected");
+    };
+    assert_eq!(test.accuracy, right as f64 / data.test.rows() as f64);
+}
