@@ -417,3 +417,45 @@ fn weight_inheritance_turns_the_stage_off() {
     c.sampler = SamplerConfig::Evolution(Default::default());
     assert!(c.cross_validates());
 }
+
+#[test]
+fn the_leaderboard_puts_rows_that_diverged_on_a_fold_after_the_others() {
+    use automl::report::leaderboard::{Leaderboard, ModelKind, Row};
+    use automl::report::metrics::{classification, Metrics};
+    use automl::search::cv::CvScore;
+    let metrics = |right: usize| {
+        let truth = [0u32, 1, 0, 1];
+        let pred: Vec<u32> = (0..4)
+            .map(|i| if i < right { truth[i] } else { 1 - truth[i] })
+            .collect();
+        Metrics::Classification(classification(&truth, &pred, None, 2))
+    };
+    let row = |trial: u32, right: usize, cv: Option<(f64, bool)>| Row {
+        rank: 0,
+        model: format!("net {trial}"),
+        kind: ModelKind::Neural,
+        trial: Some(trial),
+        parameters: Some(10),
+        valid: metrics(right),
+        test: metrics(2),
+        epochs: Some(3),
+        train_ms: 1.0,
+        infer_ms_per_1000: 1.0,
+        refit: false,
+        bag: 0,
+        cv: cv.map(|(score, diverged)| CvScore {
+            folds: 5,
+            score,
+            loss: 0.3,
+            diverged,
+        }),
+    };
+    let board = Leaderboard::new(vec![
+        row(0, 4, Some((0.99, true))),
+        row(1, 3, None),
+        row(2, 2, Some((0.8, false))),
+        row(3, 1, Some((0.9, false))),
+    ]);
+    let order: Vec<u32> = board.rows.iter().filter_map(|r| r.trial).collect();
+    assert_eq!(order, vec![3, 2, 1, 0]);
+}

@@ -82,27 +82,30 @@ impl Leaderboard {
         });
         // Neural rows that were cross-validated are ordered by that (more reliable) estimate:
         // they keep the places the neural rows took by validation, refilled in the order of
-        // their cross-validated score (then loss); rows without one follow in their order.
+        // their cross-validated score (then loss); rows without one follow in their order, and
+        // rows that diverged on a fold come last (as `Search` ranks them).
         let slots: Vec<usize> = (0..rows.len())
             .filter(|&i| rows[i].kind == ModelKind::Neural)
             .collect();
         if slots.iter().any(|&i| rows[i].cv.is_some()) {
             let mut neural: Vec<Row> = slots.iter().map(|&i| rows[i].clone()).collect();
-            neural.sort_by(|a, b| match (&a.cv, &b.cv) {
-                (Some(x), Some(y)) => {
-                    let score = if a.valid.higher_is_better() {
-                        y.score.total_cmp(&x.score)
-                    } else {
-                        x.score.total_cmp(&y.score)
-                    };
-                    x.diverged
-                        .cmp(&y.diverged)
-                        .then(score)
-                        .then(x.loss.total_cmp(&y.loss))
-                }
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
+            let class = |r: &Row| match &r.cv {
+                Some(c) if c.diverged || !c.score.is_finite() || !c.loss.is_finite() => 2,
+                Some(_) => 0,
+                None => 1,
+            };
+            neural.sort_by(|a, b| {
+                class(a).cmp(&class(b)).then(match (&a.cv, &b.cv) {
+                    (Some(x), Some(y)) if class(a) == 0 && class(b) == 0 => {
+                        let score = if a.valid.higher_is_better() {
+                            y.score.total_cmp(&x.score)
+                        } else {
+                            x.score.total_cmp(&y.score)
+                        };
+                        score.then(x.loss.total_cmp(&y.loss))
+                    }
+                    _ => std::cmp::Ordering::Equal,
+                })
             });
             for (&i, r) in slots.iter().zip(neural) {
                 rows[i] = r;

@@ -35,7 +35,8 @@ pub struct CvScore {
     pub score: f64,
     /// Mean held-out loss (cross-entropy, or mean squared error in standardised units).
     pub loss: f64,
-    /// Whether training diverged on some fold (the trial then ranks last among the evaluated).
+    /// Whether training diverged on some fold (the trial then ranks after every trial without
+    /// such a result, cross-validated or not).
     #[serde(default)]
     pub diverged: bool,
 }

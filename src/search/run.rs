@@ -239,6 +239,17 @@ impl Trial {
         self.curve.last().map(|m| objective_of(m, self.spec.loss))
     }
 
+    /// Where cross-validation puts the trial in the ranking: 0 cross-validated on every fold,
+    /// 1 not cross-validated, 2 diverged (or gave no finite score) on some fold — evidence that
+    /// the spec trains unreliably, so it ranks after every trial without that evidence.
+    pub fn cv_rank_class(&self) -> u8 {
+        match self.cv {
+            Some(cv) if cv.diverged || !cv.score.is_finite() || !cv.loss.is_finite() => 2,
+            Some(_) => 0,
+            None => 1,
+        }
+    }
+
     /// Cross-validated objective (`None` without cross-validation).
     pub fn cv_objective(&self) -> Option<Objective> {
         let cv = self.cv?;

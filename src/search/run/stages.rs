@@ -17,7 +17,8 @@ impl Search {
     }
 
     /// Trials ranked for selection: cross-validated ones first (by cross-validated objective),
-    /// then the others, each by validation objective; diverged and running trials are left out.
+    /// then the others by validation objective, then those that diverged on a fold (see
+    /// [`Trial::cv_rank_class`]); diverged and running trials are left out.
     pub(super) fn ranked(&self) -> Vec<u32> {
         let mut done: Vec<&Trial> = self
             .trials
@@ -33,8 +34,8 @@ impl Search {
                 a.objective().unwrap_or(Objective::WORST),
                 b.objective().unwrap_or(Objective::WORST),
             );
-            ca.is_none()
-                .cmp(&cb.is_none())
+            a.cv_rank_class()
+                .cmp(&b.cv_rank_class())
                 .then(match (ca, cb) {
                     (Some(x), Some(y)) => x.cmp(&y),
                     _ => std::cmp::Ordering::Equal,
@@ -330,5 +331,70 @@ impl Search {
         }
         self.set_phase(Phase::Stopped);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::CpuTrainer;
+    use crate::platform::block_on;
+
+    /// A finished search on iris without cross-validation (a tiny epoch budget).
+    fn searched() -> Search {
+        let table = crate::data::builtin::load("iris", &Default::default()).unwrap();
+        let data = crate::data::prepare(&table, &Default::default()).unwrap();
+        let config = SearchConfig {
+            cv_folds: 0,
+            baselines: false,
+            sampler: SamplerConfig::Random,
+            scheduler: SchedulerConfig::None { parallel: 4 },
+            fidelity: Fidelity {
+                min_epochs: 2,
+                max_epochs: 2,
+                eta: 3,
+            },
+            budget: Budget {
+                seconds: None,
+                epochs: Some(20),
+            },
+            ..SearchConfig::default()
+        };
+        let mut search = Search::new(config, &data).unwrap();
+        let mut trainer = CpuTrainer::new(search.train_data());
+        while !search.is_finished() {
+            block_on(search.step(&mut trainer)).unwrap();
+        }
+        search
+    }
+
+    fn cv(score: f64, diverged: bool) -> Option<CvScore> {
+        Some(CvScore {
+            folds: 5,
+            score,
+            loss: 0.5,
+            diverged,
+        })
+    }
+
+    #[test]
+    fn a_trial_that_diverged_on_a_fold_ranks_after_those_without_cross_validation() {
+        let mut s = searched();
+        let by_validation = s.ranked();
+        assert!(by_validation.len() >= 4, "{by_validation:?}");
+        let (a, b) = (by_validation[2], by_validation[3]);
+        // Cross-validated trials come first, by their cross-validated score.
+        s.trials[a as usize].cv = cv(0.9, false);
+        s.trials[b as usize].cv = cv(0.95, false);
+        assert_eq!(&s.ranked()[..2], &[b, a]);
+        // One that diverged on a fold goes after every trial without that evidence.
+        s.trials[b as usize].cv = cv(0.95, true);
+        let ranked = s.ranked();
+        assert_eq!(ranked[0], a);
+        assert_eq!(*ranked.last().unwrap(), b);
+        s.trials[a as usize].cv = cv(0.9, true);
+        let ranked = s.ranked();
+        assert_eq!(ranked[0], by_validation[0], "the best by validation wins");
+        assert_eq!(&ranked[ranked.len() - 2..], &[a, b]);
     }
 }
