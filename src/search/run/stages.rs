@@ -334,7 +334,8 @@ impl Search {
     }
 }
 
-#[cfg(test)]
+// Natively only: the search is driven with `block_on`.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::model::CpuTrainer;
