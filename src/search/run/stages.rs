@@ -160,7 +160,10 @@ impl Search {
         };
         let k = stage.folds.len();
         let complete = stage.weights.get(i).is_some_and(|w| w.len() == k)
-            && stage.results[i].iter().all(|m| !m.diverged);
+            && stage
+                .results
+                .get(i)
+                .is_some_and(|r| r.iter().all(|m| !m.diverged));
         if complete {
             let members = stage.weights.swap_remove(i);
             events.push(Event::WinnerBagged {
