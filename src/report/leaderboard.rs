@@ -89,11 +89,7 @@ impl Leaderboard {
             .collect();
         if slots.iter().any(|&i| rows[i].cv.is_some()) {
             let mut neural: Vec<Row> = slots.iter().map(|&i| rows[i].clone()).collect();
-            let class = |r: &Row| match &r.cv {
-                Some(c) if c.diverged || !c.score.is_finite() || !c.loss.is_finite() => 2,
-                Some(_) => 0,
-                None => 1,
-            };
+            let class = |r: &Row| CvScore::rank_class(r.cv.as_ref());
             neural.sort_by(|a, b| {
                 class(a).cmp(&class(b)).then(match (&a.cv, &b.cv) {
                     (Some(x), Some(y)) if class(a) == 0 && class(b) == 0 => {

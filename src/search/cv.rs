@@ -41,6 +41,25 @@ pub struct CvScore {
     pub diverged: bool,
 }
 
+impl CvScore {
+    /// Whether training diverged on some fold or gave no finite score: evidence that the spec
+    /// trains unreliably.
+    pub fn failed(&self) -> bool {
+        self.diverged || !self.score.is_finite() || !self.loss.is_finite()
+    }
+
+    /// Where a cross-validation result puts a trial in the ranking (search and leaderboard):
+    /// 0 cross-validated on every fold, 1 not cross-validated, 2 [`CvScore::failed`] — it ranks
+    /// after every trial without that evidence.
+    pub fn rank_class(cv: Option<&CvScore>) -> u8 {
+        match cv {
+            Some(c) if c.failed() => 2,
+            Some(_) => 0,
+            None => 1,
+        }
+    }
+}
+
 /// The state of the cross-validation stage (serialisable with the search).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvStage {

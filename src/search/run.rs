@@ -239,21 +239,15 @@ impl Trial {
         self.curve.last().map(|m| objective_of(m, self.spec.loss))
     }
 
-    /// Where cross-validation puts the trial in the ranking: 0 cross-validated on every fold,
-    /// 1 not cross-validated, 2 diverged (or gave no finite score) on some fold — evidence that
-    /// the spec trains unreliably, so it ranks after every trial without that evidence.
+    /// Where cross-validation puts the trial in the ranking ([`CvScore::rank_class`]).
     pub fn cv_rank_class(&self) -> u8 {
-        match self.cv {
-            Some(cv) if cv.diverged || !cv.score.is_finite() || !cv.loss.is_finite() => 2,
-            Some(_) => 0,
-            None => 1,
-        }
+        CvScore::rank_class(self.cv.as_ref())
     }
 
     /// Cross-validated objective (`None` without cross-validation).
     pub fn cv_objective(&self) -> Option<Objective> {
         let cv = self.cv?;
-        if cv.diverged || !cv.score.is_finite() || !cv.loss.is_finite() {
+        if cv.failed() {
             return Some(Objective::WORST);
         }
         Some(Objective {
@@ -880,7 +874,7 @@ impl Search {
     /// bagged winner (see [`SearchConfig::bag`]), else its one network as in [`Search::best`].
     pub fn best_members(&self) -> Option<(&Trial, Vec<&Weights>)> {
         let (trial, weights) = self.best()?;
-        let members = match self.winner_bag() {
+        let members = match self.bag_of(trial.id) {
             Some(bag) => bag.iter().collect(),
             None => vec![weights],
         };
@@ -889,10 +883,14 @@ impl Search {
 
     /// The fold models of the winner when the cross-validation stage bagged it.
     pub fn winner_bag(&self) -> Option<&[Weights]> {
-        let winner = *self.finalist_ids().first()?;
+        self.bag_of(*self.finalist_ids().first()?)
+    }
+
+    /// The bag, when it belongs to `trial`.
+    fn bag_of(&self, trial: u32) -> Option<&[Weights]> {
         self.bag
             .as_ref()
-            .filter(|(t, m)| *t == winner && !m.is_empty())
+            .filter(|(t, m)| *t == trial && !m.is_empty())
             .map(|(_, m)| m.as_slice())
     }
 
