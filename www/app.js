@@ -509,7 +509,9 @@ function replay(events, label) {
   page.status = { elapsedMs: last?.elapsed_ms ?? 0, epochs: run.epochsDone, trials: run.trials.size };
   page.budget = run.meta?.budget ?? null;
   page.live = false;
-  renderAll();
+  // Drawn at once, not throttled: callers announce the restored or imported run right after
+  // (automation reads the views then).
+  renderAll.now();
   progress.say(label, "info");
 }
 
