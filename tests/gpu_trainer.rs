@@ -426,6 +426,7 @@ fn a_cross_validated_search_on_the_gpu_bags_the_winner_from_its_folds() {
     let config = SearchConfig {
         cv_candidates: 2,
         cv_share: 0.5,
+        ensemble: false,
         ..search_config(
             4,
             SamplerConfig::Random,
@@ -448,8 +449,9 @@ fn a_cross_validated_search_on_the_gpu_bags_the_winner_from_its_folds() {
     }
     block_on(search.finish::<GpuTrainer>(None)).unwrap();
     let (winner, _) = search.best().unwrap();
-    let bag = search.winner_bag().expect("the winner was bagged");
-    assert_eq!((bag.len(), folds.len()), (5, 5));
+    let ensemble = search.winner_ensemble().expect("the winner was bagged");
+    let bag = &ensemble.members[0].models;
+    assert_eq!((ensemble.members.len(), bag.len(), folds.len()), (1, 5, 5));
     for (member, fold) in bag.iter().zip(folds) {
         let mut again = block_on(GpuTrainer::new(ctx.clone(), fold)).unwrap();
         let id = again.add(winner.spec.clone(), None).unwrap();

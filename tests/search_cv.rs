@@ -122,8 +122,12 @@ fn the_cv_stage_never_reads_the_test_part() {
     };
     assert_eq!(rank(&a), rank(&b), "selection must not depend on test rows");
     assert_eq!(a.best().unwrap().1, b.best().unwrap().1, "search weights");
-    assert!(a.winner_bag().is_some());
-    assert_eq!(a.winner_bag(), b.winner_bag(), "the winner's bag");
+    assert!(a.winner_ensemble().is_some());
+    assert_eq!(
+        a.winner_ensemble(),
+        b.winner_ensemble(),
+        "the winner's ensemble"
+    );
     assert_ne!(
         a.leaderboard().unwrap().rows[0].test,
         b.leaderboard().unwrap().rows[0].test
@@ -184,7 +188,7 @@ fn folds_partition_train_and_validation_rows() {
     );
     assert_eq!(refit_rows, Some(pool), "refit trains on train + valid");
     assert!(search.winner_refitted());
-    assert!(search.winner_bag().is_none());
+    assert!(search.winner_ensemble().is_none());
     let best = search.leaderboard().unwrap().best_neural().unwrap();
     assert!(best.refit && best.bag == 0);
 }
@@ -197,15 +201,28 @@ fn the_winner_is_the_bag_of_its_fold_models() {
     use automl::report::metrics::{argmax_rows, Metrics};
     let data = dataset("wine");
     let mut fold_data = Vec::new();
-    let driver = Driver::new(Search::new(config(5, 240), &data).unwrap());
+    // The bag alone (`--no-ensemble`): the cross-validated best with its own fold models.
+    let c = SearchConfig {
+        ensemble: false,
+        ..config(5, 240)
+    };
+    let driver = Driver::new(Search::new(c, &data).unwrap());
     let (search, events) = driver.finish(&mut |s: &Search| fold_data.push(s.trainer_data()));
     let (winner, search_weights) = search.best().unwrap();
-    let bag = search.winner_bag().expect("the winner was bagged");
+    let ensemble = search.winner_ensemble().expect("the winner was bagged");
+    assert_eq!(ensemble.members.len(), 1);
+    assert_eq!(
+        ensemble.cv,
+        winner.cv.unwrap(),
+        "a bag's score is its trial's"
+    );
+    let bag = &ensemble.members[0].models;
     assert_eq!(bag.len(), 5);
     assert!(events.iter().any(|e| matches!(
         e,
-        Event::WinnerBagged { trial, models: 5, rows }
+        Event::WinnerBagged { trial, models: 5, rows, members, cv: None }
             if *trial == winner.id && *rows == data.train.rows() + data.valid.rows()
+                && members.len() == 1 && members[0].share == 1.0
     )));
     assert!(!events.iter().any(|e| matches!(e, Event::Refitted { .. })));
     assert!(!search.winner_refitted());
@@ -254,9 +271,10 @@ fn the_winner_is_the_bag_of_its_fold_models() {
     let json = serde_json::to_string(&file).unwrap();
     let back: ModelFile = serde_json::from_str(&json).unwrap();
     assert_eq!(back, file);
+    assert_eq!(file.version, 2, "a bag needs no newer reader");
     let mut newer = file.clone();
-    newer.version = 3;
-    assert!(newer.check().unwrap_err().contains("version 3"));
+    newer.version = 4;
+    assert!(newer.check().unwrap_err().contains("version 4"));
     let mut broken = file.clone();
     broken.bag[0].layers[0].b.pop();
     assert!(broken.check().unwrap_err().contains("bag member 2"));
@@ -264,6 +282,127 @@ fn the_winner_is_the_bag_of_its_fold_models() {
         automl::report::export::Predicted::Classes { probs, .. } => assert_eq!(probs, mean),
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn the_winner_is_an_ensemble_chosen_on_out_of_fold_predictions() {
+    use automl::model::trainer::Trainer;
+    use automl::model::{predict, Spec};
+    use automl::report::export::ModelFile;
+    use automl::report::metrics::{argmax_rows, Metrics};
+    use automl::search::ensemble::ROUNDS;
+    let data = dataset("wine");
+    let mut fold_data = Vec::new();
+    let driver = Driver::new(Search::new(config(5, 240), &data).unwrap());
+    let (search, events) = driver.finish(&mut |s: &Search| fold_data.push(s.trainer_data()));
+    let e = search
+        .winner_ensemble()
+        .expect("an ensemble was formed")
+        .clone();
+    assert!(
+        e.members.len() > 1,
+        "this run's selection kept one trial: {e:?}"
+    );
+    let (lead, _) = search.best().unwrap();
+    assert_eq!(Some(lead.id), e.lead());
+    let spec = |t: u32| -> &Spec { &search.trials()[t as usize].spec };
+    // Counts: the lead has the most; all within the rounds; shares sum to 1.
+    let counts: Vec<u32> = e.members.iter().map(|m| m.count).collect();
+    assert!(counts.iter().all(|&c| c > 0) && counts.iter().sum::<u32>() <= ROUNDS);
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let shares = e.shares();
+    assert!((shares.iter().map(|s| s.share).sum::<f64>() - 1.0).abs() < 1e-12);
+    // Every member was cross-validated on every fold, and the ensemble's out-of-fold score
+    // beats the best single trial's.
+    let best_single = search
+        .trials()
+        .iter()
+        .filter_map(|t| t.cv)
+        .map(|c| c.objective(true))
+        .min_by(|a, b| a.cmp(b))
+        .unwrap();
+    assert!(
+        e.cv.objective(true).cmp(&best_single).is_lt(),
+        "{:?} {best_single:?}",
+        e.cv
+    );
+    // A member's models are its spec trained from its seed on each fold (not the lead's).
+    let other = &e.members[1];
+    assert_eq!(other.models.len(), 5);
+    assert_eq!(fold_data.len(), 5);
+    for (model, fold) in other.models.iter().zip(&fold_data) {
+        let mut t = CpuTrainer::new(fold.clone());
+        let tr = &search.trials()[other.trial as usize];
+        let id = t.add(tr.spec.clone(), None).unwrap();
+        block_on(t.train(&[id], tr.epochs())).unwrap();
+        assert_eq!(&block_on(t.weights(id)).unwrap(), model);
+    }
+    assert!(events.iter().any(|ev| matches!(
+        ev,
+        Event::WinnerBagged { trial, models, members, cv: Some(cv), .. }
+            if *trial == lead.id && *models as usize == e.models() && *members == shares
+                && *cv == e.cv
+    )));
+    // The leaderboard's first neural row is the ensemble: its test metric is the share-weighted
+    // mean of every network's probabilities, computed here without the library's mean.
+    let row = search.leaderboard().unwrap().best_neural().unwrap().clone();
+    assert_eq!(row.trial, Some(lead.id));
+    assert_eq!(row.ensemble, shares);
+    assert_eq!(row.cv, Some(e.cv));
+    assert_eq!(row.bag as usize, e.models());
+    let params: usize = e
+        .members
+        .iter()
+        .map(|m| spec(m.trial).parameter_count() * m.models.len())
+        .sum();
+    assert_eq!(row.parameters, Some(params));
+    let classes = data.task.outputs();
+    let mut mix = vec![0f64; data.test.rows() * classes];
+    for (m, s) in e.members.iter().zip(&shares) {
+        for w in &m.models {
+            for (a, p) in mix.iter_mut().zip(predict(spec(m.trial), w, &data.test.x)) {
+                *a += s.share / m.models.len() as f64 * p as f64;
+            }
+        }
+    }
+    let mix32: Vec<f32> = mix.iter().map(|&v| v as f32).collect();
+    let labels = argmax_rows(&mix32, classes);
+    let right = labels
+        .iter()
+        .zip(&data.test.y)
+        .filter(|(l, y)| **l == **y as u32)
+        .count();
+    let Metrics::Classification(test) = &row.test else {
+        panic!("classification metrics expected");
+    };
+    assert_eq!(test.accuracy, right as f64 / data.test.rows() as f64);
+    // The model file (version 3) carries every member and predicts what the leaderboard tested.
+    let file = ModelFile::from_search(&search).unwrap();
+    assert_eq!(file.version, 3);
+    assert_eq!(file.members().len(), e.models());
+    assert_eq!(file.ensemble.len(), e.members.len() - 1);
+    file.check().unwrap();
+    let back: ModelFile = serde_json::from_str(&serde_json::to_string(&file).unwrap()).unwrap();
+    assert_eq!(back, file);
+    let automl::report::export::Predicted::Classes { probs, .. } =
+        back.predict_features(&data.test.x)
+    else {
+        panic!("classes expected");
+    };
+    for (p, q) in probs.iter().zip(&mix) {
+        assert!((*p as f64 - q).abs() < 1e-5, "{p} {q}");
+    }
+    let mut unbalanced = file.clone();
+    unbalanced.ensemble[0].share += 0.5;
+    assert!(unbalanced.check().unwrap_err().contains("sum to 1"));
+    let mut mismatched = file.clone();
+    let mut raw = mismatched.ensemble[0].spec.raw().clone();
+    raw.outputs += 1;
+    mismatched.ensemble[0].spec = raw.validate().unwrap();
+    assert!(mismatched
+        .check()
+        .unwrap_err()
+        .contains("ensemble member 2"));
 }
 
 #[test]
@@ -316,14 +455,18 @@ fn save_and_resume_in_the_cv_stage_give_the_uninterrupted_result() {
         whole.leaderboard().unwrap().without_timings()
     );
     assert_eq!(resumed.best().unwrap().1, whole.best().unwrap().1);
-    assert!(whole.winner_bag().is_some());
-    assert_eq!(resumed.winner_bag(), whole.winner_bag());
+    assert!(whole.winner_ensemble().is_some());
+    assert_eq!(resumed.winner_ensemble(), whole.winner_ensemble());
 }
 
 #[test]
 fn the_winner_is_the_cross_validated_best() {
     let data = dataset("wine");
-    let (search, events) = run(config(5, 300), &data);
+    let c = SearchConfig {
+        ensemble: false,
+        ..config(5, 300)
+    };
+    let (search, events) = run(c, &data);
     let (_, candidates, _) = cv_started(&events).unwrap();
     let scored: Vec<_> = search
         .trials()
@@ -443,6 +586,7 @@ fn the_leaderboard_puts_rows_that_diverged_on_a_fold_after_the_others() {
         infer_ms_per_1000: 1.0,
         refit: false,
         bag: 0,
+        ensemble: Vec::new(),
         cv: cv.map(|(score, diverged)| CvScore {
             folds: 5,
             score,

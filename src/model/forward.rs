@@ -151,27 +151,53 @@ pub fn predict(spec: &Spec, weights: &Weights, x: &[f32]) -> Vec<f32> {
     out
 }
 
+/// One network of a weighted mean of networks ([`predict_weighted`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Weighted<'a> {
+    /// Its architecture.
+    pub spec: &'a Spec,
+    /// Its trained weights.
+    pub weights: &'a Weights,
+    /// Its share of the mean (the shares of a model sum to 1).
+    pub share: f32,
+}
+
+/// Predictions of an ensemble of networks with the same inputs and outputs: the share-weighted
+/// sum of [`predict`] over `members` (probabilities per class, or values). One member with
+/// share 1 gives exactly [`predict`]; no member gives an empty vector.
+pub fn predict_weighted(members: &[Weighted<'_>], x: &[f32]) -> Vec<f32> {
+    let Some((first, rest)) = members.split_first() else {
+        return Vec::new();
+    };
+    let mut sum = predict(first.spec, first.weights, x);
+    if rest.is_empty() && first.share == 1.0 {
+        return sum;
+    }
+    for s in &mut sum {
+        *s *= first.share;
+    }
+    for m in rest {
+        for (s, v) in sum.iter_mut().zip(predict(m.spec, m.weights, x)) {
+            *s += m.share * v;
+        }
+    }
+    sum
+}
+
 /// Predictions of a bag of networks with the same `spec`: the mean of [`predict`] over
 /// `members` (probabilities averaged per class, or values averaged). One member gives exactly
 /// [`predict`]; no member gives an empty vector.
 pub fn predict_mean(spec: &Spec, members: &[&Weights], x: &[f32]) -> Vec<f32> {
-    let Some((first, rest)) = members.split_first() else {
-        return Vec::new();
-    };
-    let mut sum = predict(spec, first, x);
-    if rest.is_empty() {
-        return sum;
-    }
-    for w in rest {
-        for (s, v) in sum.iter_mut().zip(predict(spec, w, x)) {
-            *s += v;
-        }
-    }
-    let n = members.len() as f32;
-    for s in &mut sum {
-        *s /= n;
-    }
-    sum
+    let share = 1.0 / members.len().max(1) as f32;
+    let weighted: Vec<Weighted<'_>> = members
+        .iter()
+        .map(|&weights| Weighted {
+            spec,
+            weights,
+            share,
+        })
+        .collect();
+    predict_weighted(&weighted, x)
 }
 
 #[cfg(test)]
@@ -200,5 +226,27 @@ mod tests {
         }
         assert_eq!(predict_mean(&spec, &[&a], &x), pa);
         assert!(predict_mean(&spec, &[], &x).is_empty());
+    }
+
+    #[test]
+    fn predict_weighted_mixes_networks_of_different_shapes_by_share() {
+        let a_spec = Spec::test_mlp(3, 2, &[4], crate::model::Activation::Tanh, 8);
+        let b_spec = Spec::test_mlp(3, 2, &[7, 3], crate::model::Activation::Relu, 8);
+        let (a, b) = (initial_weights(&a_spec), initial_weights(&b_spec));
+        let x = [0.5, -1.0, 2.0, 0.1, 0.2, -0.3];
+        let (pa, pb) = (predict(&a_spec, &a, &x), predict(&b_spec, &b, &x));
+        let m = |spec, weights, share| Weighted {
+            spec,
+            weights,
+            share,
+        };
+        let mix = predict_weighted(&[m(&a_spec, &a, 0.75), m(&b_spec, &b, 0.25)], &x);
+        for ((v, u), w) in mix.iter().zip(&pa).zip(&pb) {
+            assert!((v - (0.75 * u + 0.25 * w)).abs() < 1e-7, "{v} {u} {w}");
+        }
+        for row in mix.chunks(2) {
+            assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        }
+        assert_eq!(predict_weighted(&[m(&b_spec, &b, 1.0)], &x), pb);
     }
 }

@@ -18,7 +18,7 @@ pub mod trainer;
 pub use backward::batch_gradients;
 pub use cpu::CpuTrainer;
 pub use evaluate::evaluate;
-pub use forward::{predict, predict_mean};
+pub use forward::{predict, predict_mean, predict_weighted, Weighted};
 pub use grow::{inherit, GrowError};
 pub use init::{check_weights, initial_weights};
 pub use spec::{Activation, Init, LayerSpec, Loss, Optimizer, RawSpec, Schedule, Spec, SpecError};

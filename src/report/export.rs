@@ -301,20 +301,21 @@ mod tests {
 /// Format tag of a model file.
 pub const MODEL_FORMAT: &str = "automl-model";
 
-/// The newest model file version this build reads and the one it writes.
-pub const MODEL_VERSION: u32 = 2;
+/// The newest model file version this build reads. It writes the lowest version that describes
+/// the model: 3 for an ensemble of several networks, else 2.
+pub const MODEL_VERSION: u32 = 3;
 
 /// The best network as a self-contained file: spec, weights, the fitted data preparation and
 /// what the outputs mean. `automl predict` (and the page) load it and reproduce the search's
 /// predictions.
 ///
-/// JSON layout (version 2; fields are only ever added, with defaults, without a version bump,
-/// unless an older reader would misread the file: version 2 added `bag`, which version-1
-/// readers would ignore and so predict with one member only):
+/// JSON layout (version 3; fields are only ever added, with defaults, without a version bump,
+/// unless an older reader would misread the file: version 2 added `bag` and version 3 `share`
+/// and `ensemble`, which older readers would ignore and so predict with fewer members):
 ///
 /// ```text
 /// {
-///   "format": "automl-model", "version": 2,
+///   "format": "automl-model", "version": 3,
 ///   "dataset": "customers.csv", "data_fingerprint": "…",
 ///   "spec": { "inputs": 20, "outputs": 2, "loss": "softmax_cross_entropy",
 ///             "hidden": [{"width": 408, "activation": "gelu"}], "dropout": …, "weight_decay": …,
@@ -324,6 +325,11 @@ pub const MODEL_VERSION: u32 = 2;
 ///                            "b": [… outputs …]}, …] },          // hidden layers, then output
 ///   "bag": [{ "layers": … }, …],  // optional: further weights of the same network; the model
 ///                                 // is then the mean of the outputs of `weights` and these
+///   "share": 0.6,                 // optional (version 3): that mean's weight in an ensemble
+///   "ensemble": [{ "spec": …, "share": 0.4, "models": [{ "layers": … }, …] }, …],
+///                                 // optional (version 3): the ensemble's other members, each
+///                                 // the mean of its models; the model is the share-weighted
+///                                 // sum of the members' outputs
 ///   "preparation": { "inputs": [{"column": "age", "encoder": {"kind": "numeric", …}}, …],
 ///                    "feature_names": […], "target": "churned", "dropped": […] },
 ///   "task": {"kind": "classification", "classes": ["no", "yes"]} | {"kind": "regression"},
@@ -336,7 +342,8 @@ pub const MODEL_VERSION: u32 = 2;
 ///
 /// Outputs: classification gives softmax probabilities per class (index order of `classes`);
 /// regression gives one standardised value mapped back with `target_scale`. A bagged model
-/// averages them over its members (probabilities per class, or standardised values).
+/// averages them over its members (probabilities per class, or standardised values); an
+/// ensemble weights each member's mean by its share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
     /// Always [`MODEL_FORMAT`].
@@ -354,6 +361,12 @@ pub struct ModelFile {
     /// The other members of a bag (the winner's fold models), empty for one network.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bag: Vec<crate::model::Weights>,
+    /// Share of `weights` and `bag` in an ensemble (absent: 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
+    /// The other members of an ensemble, empty for one network or one bag.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ensemble: Vec<ModelMember>,
     /// The preparation fitted on the training rows (imputation, encoding, scaling).
     pub preparation: crate::data::Preparation,
     /// Task and class names.
@@ -366,6 +379,17 @@ pub struct ModelFile {
     /// file (absent in files written before it existed).
     #[serde(default)]
     pub split: Option<SplitRecord>,
+}
+
+/// A further member of an ensemble model: a network and its fold models.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMember {
+    /// Its architecture (same inputs and outputs as the model's).
+    pub spec: crate::model::Spec,
+    /// Its weight in the ensemble.
+    pub share: f64,
+    /// Its trained weights, one set per fold model; its output is their mean.
+    pub models: Vec<crate::model::Weights>,
 }
 
 /// The split a model's search used: seed and shares, and a digest of the test rows to confirm
@@ -414,21 +438,45 @@ pub enum Predicted {
 impl ModelFile {
     /// The winner of a finished search (`None` before `finish` or without a trained network).
     pub fn from_search(search: &Search) -> Option<ModelFile> {
-        let (trial, members) = search.best_members()?;
-        let (first, rest) = members.split_first()?;
+        let (trial, weights) = search.best()?;
         let data = search.data();
         let test_metrics = search
             .leaderboard()
             .and_then(|l| l.rows.iter().find(|r| r.trial == Some(trial.id)))
             .map(|r| r.test.clone());
+        let (mut weights, mut bag, mut share, mut ensemble) =
+            (weights.clone(), Vec::new(), None, Vec::new());
+        if let Some(e) = search.winner_ensemble() {
+            for (m, s) in e.members.iter().zip(e.shares()) {
+                let member_spec = &search.trials().get(m.trial as usize)?.spec;
+                if m.trial == trial.id {
+                    let (first, rest) = m.models.split_first()?;
+                    weights = first.clone();
+                    bag = rest.to_vec();
+                    share = (e.members.len() > 1).then_some(s.share);
+                } else {
+                    ensemble.push(ModelMember {
+                        spec: member_spec.clone(),
+                        share: s.share,
+                        models: m.models.clone(),
+                    });
+                }
+            }
+        }
         Some(ModelFile {
             format: MODEL_FORMAT.into(),
-            version: MODEL_VERSION,
+            version: if ensemble.is_empty() {
+                2
+            } else {
+                MODEL_VERSION
+            },
             dataset: data.name.clone(),
             data_fingerprint: data.fingerprint.clone(),
             spec: trial.spec.clone(),
-            weights: (*first).clone(),
-            bag: rest.iter().map(|w| (*w).clone()).collect(),
+            weights,
+            bag,
+            share,
+            ensemble,
             preparation: data.preparation.clone(),
             task: data.task.clone(),
             target_scale: data.target_scale,
@@ -462,6 +510,39 @@ impl ModelFile {
             crate::model::init::check_weights(&self.spec, w)
                 .map_err(|e| format!("bag member {}: {e}", i + 2))?;
         }
+        let mut total = self.share.unwrap_or(1.0);
+        for (i, m) in self.ensemble.iter().enumerate() {
+            let name = format!("ensemble member {}", i + 2);
+            if (m.spec.inputs, m.spec.outputs, m.spec.loss)
+                != (self.spec.inputs, self.spec.outputs, self.spec.loss)
+            {
+                return Err(format!(
+                    "{name} has {} inputs and {} outputs ({:?}), the model {} and {} ({:?})",
+                    m.spec.inputs,
+                    m.spec.outputs,
+                    m.spec.loss,
+                    self.spec.inputs,
+                    self.spec.outputs,
+                    self.spec.loss
+                ));
+            }
+            if m.models.is_empty() {
+                return Err(format!("{name} has no models"));
+            }
+            for (j, w) in m.models.iter().enumerate() {
+                crate::model::init::check_weights(&m.spec, w)
+                    .map_err(|e| format!("{name}, model {}: {e}", j + 1))?;
+            }
+            total += m.share;
+        }
+        let shares_ok = std::iter::once(self.share.unwrap_or(1.0))
+            .chain(self.ensemble.iter().map(|m| m.share))
+            .all(|s| s.is_finite() && s > 0.0);
+        if !shares_ok || (total - 1.0).abs() > 1e-6 {
+            return Err(format!(
+                "the ensemble's shares must be positive and sum to 1 (they sum to {total})"
+            ));
+        }
         if self.preparation.width() != self.spec.inputs as usize {
             return Err(format!(
                 "the preparation gives {} features but the network takes {}",
@@ -472,14 +553,33 @@ impl ModelFile {
         Ok(())
     }
 
-    /// The networks whose mean output is the model: `weights`, then the bag's other members.
-    pub fn members(&self) -> Vec<&crate::model::Weights> {
-        std::iter::once(&self.weights).chain(&self.bag).collect()
+    /// The networks whose share-weighted mean output is the model: `weights` and the bag's
+    /// other models, then each further ensemble member's models (a member's share split evenly
+    /// over its models).
+    pub fn members(&self) -> Vec<crate::model::Weighted<'_>> {
+        let lead = self.share.unwrap_or(1.0) / (1 + self.bag.len()) as f64;
+        let mut out: Vec<crate::model::Weighted<'_>> = std::iter::once(&self.weights)
+            .chain(&self.bag)
+            .map(|weights| crate::model::Weighted {
+                spec: &self.spec,
+                weights,
+                share: lead as f32,
+            })
+            .collect();
+        for m in &self.ensemble {
+            let share = (m.share / m.models.len().max(1) as f64) as f32;
+            out.extend(m.models.iter().map(|weights| crate::model::Weighted {
+                spec: &m.spec,
+                weights,
+                share,
+            }));
+        }
+        out
     }
 
     /// Predicts already-prepared feature rows (`rows × inputs`).
     pub fn predict_features(&self, x: &[f32]) -> Predicted {
-        let out = crate::model::forward::predict_mean(&self.spec, &self.members(), x);
+        let out = crate::model::predict_weighted(&self.members(), x);
         match &self.task {
             Task::Classification { classes } => Predicted::Classes {
                 labels: crate::report::metrics::argmax_rows(&out, classes.len()),

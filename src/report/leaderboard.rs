@@ -3,6 +3,7 @@
 
 use super::metrics::Metrics;
 use crate::search::cv::CvScore;
+use crate::search::ensemble::Share;
 use serde::{Deserialize, Serialize};
 
 /// Where a row comes from.
@@ -45,6 +46,11 @@ pub struct Row {
     /// bagged (its parameters then count all of them), 0 for one network or a baseline.
     #[serde(default)]
     pub bag: u32,
+    /// The trials whose bags form this row's model, with their shares, when the winner is an
+    /// ensemble of several (its parameters and `bag` then count every network, and `cv` is
+    /// the ensemble's out-of-fold score); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ensemble: Vec<Share>,
     /// Cross-validated score on train + validation folds (neural finalists that were
     /// cross-validated).
     #[serde(default)]
@@ -176,10 +182,11 @@ impl Leaderboard {
             let cv =
                 r.cv.map(|c| format!("{:.4}", c.score))
                     .unwrap_or_else(|| "-".into());
-            let suffix = match (r.bag, r.refit) {
-                (0, true) => " (refit)".to_string(),
-                (0, false) => String::new(),
-                (k, _) => format!(" (bag of {k})"),
+            let suffix = match (r.bag, r.refit, r.ensemble.len()) {
+                (0, true, _) => " (refit)".to_string(),
+                (0, false, _) => String::new(),
+                (k, _, m) if m > 1 => format!(" (ensemble of {m}, {k} nets)"),
+                (k, _, _) => format!(" (bag of {k})"),
             };
             let room = 34 - suffix.chars().count();
             let mut model = r.model.clone();

@@ -22,6 +22,7 @@
 //! weights after every fold ([`CvStage::weights`]); when it ends, the winner's `k` fold models
 //! become its bag, whose mean output is the model tested and exported.
 
+use super::sampler::Objective;
 use crate::data::DataError;
 use crate::model::{EpochMetrics, TrainData, Weights};
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,22 @@ impl CvScore {
     /// trains unreliably.
     pub fn failed(&self) -> bool {
         self.diverged || !self.score.is_finite() || !self.loss.is_finite()
+    }
+
+    /// The ranking objective of the score (lower is better): error rate (classification) or
+    /// RMSE, then loss; [`Objective::WORST`] when it [`CvScore::failed`].
+    pub fn objective(&self, classification: bool) -> Objective {
+        if self.failed() {
+            return Objective::WORST;
+        }
+        Objective {
+            primary: if classification {
+                1.0 - self.score
+            } else {
+                self.score
+            },
+            secondary: self.loss,
+        }
     }
 
     /// Where a cross-validation result puts a trial in the ranking (search and leaderboard):

@@ -2,6 +2,8 @@
 //! leaderboard). Serialised as JSON objects with a `type` tag, e.g.
 //! `{"type":"epoch","trial":3,"metrics":{…}}`.
 
+use super::cv::CvScore;
+use super::ensemble::Share;
 use super::sampler::Objective;
 use super::schedule::Plan;
 use super::space::{Sample, SearchSpace};
@@ -164,16 +166,24 @@ pub enum Event {
         /// The refit diverged and was discarded (the search-phase weights are kept).
         diverged: bool,
     },
-    /// The winner became the bag of its fold models from the cross-validation stage (their
-    /// mean output is the model tested and exported; see `SearchConfig::bag`).
+    /// The winner became the bag of its fold models from the cross-validation stage, or an
+    /// ensemble of several cross-validated trials' bags (their share-weighted mean output is
+    /// the model tested and exported; see `SearchConfig::bag` and `SearchConfig::ensemble`).
     WinnerBagged {
-        /// Trial number.
+        /// Trial number (the lead member: the largest share).
         trial: u32,
-        /// Networks in the bag (one per fold).
+        /// Networks in all (one per fold and member).
         models: u32,
         /// Rows of train + validation the folds were drawn from (each model trained on all but
         /// one fold of them).
         rows: usize,
+        /// Each member's trial, share and fold models (one member for a bag).
+        #[serde(default)]
+        members: Vec<Share>,
+        /// The ensemble's out-of-fold score, when it has several members (one member's is its
+        /// trial's cross-validated score).
+        #[serde(default)]
+        cv: Option<CvScore>,
     },
     /// The search finished and the finalists were evaluated on the test part.
     SearchFinished {

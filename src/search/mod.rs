@@ -4,10 +4,12 @@
 //! - [`sampler`]: random, TPE and regularized evolution.
 //! - [`schedule`]: no early stopping, successive halving / Hyperband, ASHA.
 //! - [`cv`]: cross-validation of the finalists after the search phase.
+//! - [`ensemble`]: the winner as an ensemble of the cross-validated finalists.
 //! - [`events`]: the typed event stream.
 //! - [`run`]: the search state machine ([`run::Search`]).
 
 pub mod cv;
+pub mod ensemble;
 pub mod events;
 pub mod run;
 pub mod sampler;

@@ -12,6 +12,7 @@
 //! read once, in [`Search::finish`], for the finalists and baselines.
 
 use super::cv::{self, Allowance, CvScore, CvStage, Offer};
+use super::ensemble::{self, Ensemble, Member};
 use super::events::{Event, TrialStatus};
 use super::sampler::{Objective, Observation, Sampler, SamplerConfig};
 use super::schedule::{Action, Fidelity, Scheduler, SchedulerConfig};
@@ -20,7 +21,9 @@ use super::Budget;
 use crate::baselines::{self, BaselineFit, BaselineKind, Prediction};
 use crate::data::{PreparedData, Task};
 use crate::model::trainer::{CandidateId, TrainError, Trainer};
-use crate::model::{CandidateState, EpochMetrics, Loss, Spec, SpecError, TrainData, Weights};
+use crate::model::{
+    CandidateState, EpochMetrics, Loss, Spec, SpecError, TrainData, Weighted, Weights,
+};
 use crate::platform::now_ms;
 use crate::report::leaderboard::{Leaderboard, ModelKind, Row};
 use crate::report::metrics::{self, Metrics};
@@ -74,6 +77,11 @@ pub struct SearchConfig {
     /// as [`SearchConfig::refit`] says.
     #[serde(default = "default_bag")]
     pub bag: bool,
+    /// With bagging, the winner is an ensemble of the cross-validated candidates instead of
+    /// the best one's bag alone: greedy selection on their out-of-fold predictions chooses the
+    /// members and their shares ([`super::ensemble`]); it may choose the best candidate alone.
+    #[serde(default = "default_bag")]
+    pub ensemble: bool,
     /// Retrain the winner on train + validation before its test evaluation: `None` (default)
     /// does so when cross-validation ran (it showed the spec generalises across folds) and
     /// no bag was formed, `Some(true)` always (instead of a bag), `Some(false)` never.
@@ -130,6 +138,7 @@ impl Default for SearchConfig {
             cv_candidates: default_cv_candidates(),
             cv_share: default_cv_share(),
             bag: default_bag(),
+            ensemble: default_bag(),
             refit: None,
             resident_waiting: default_resident_waiting(),
         }
@@ -247,16 +256,7 @@ impl Trial {
     /// Cross-validated objective (`None` without cross-validation).
     pub fn cv_objective(&self) -> Option<Objective> {
         let cv = self.cv?;
-        if cv.failed() {
-            return Some(Objective::WORST);
-        }
-        Some(Objective {
-            primary: match self.spec.loss {
-                Loss::SoftmaxCrossEntropy => 1.0 - cv.score,
-                Loss::MeanSquaredError => cv.score,
-            },
-            secondary: cv.loss,
-        })
+        Some(cv.objective(self.spec.loss == Loss::SoftmaxCrossEntropy))
     }
 }
 
@@ -348,9 +348,14 @@ pub struct Search {
     /// The winner's weights from the search phase, when it was refit (for held-out metrics).
     #[serde(default)]
     pre_refit: BTreeMap<u32, Weights>,
-    /// The winner's bag (trial, fold models), when the cross-validation stage formed one.
+    /// The winner as the ensemble of cross-validated trials' fold models, when the
+    /// cross-validation stage formed one (see [`SearchConfig::bag`]).
     #[serde(default)]
-    bag: Option<(u32, Vec<Weights>)>,
+    ensemble: Option<Ensemble>,
+    /// The winner's bag (trial, fold models) in states saved by an earlier version; read as an
+    /// ensemble of one member by [`Search::resume`].
+    #[serde(default, rename = "bag", skip_serializing)]
+    legacy_bag: Option<(u32, Vec<Weights>)>,
 }
 
 /// How a trial waiting off the trainer comes back.
@@ -435,7 +440,8 @@ impl Search {
             cv_epochs: 0,
             cv_reserve_ms: 0.0,
             pre_refit: BTreeMap::new(),
-            bag: None,
+            ensemble: None,
+            legacy_bag: None,
             config,
         })
     }
@@ -578,6 +584,19 @@ impl Search {
     pub fn resume(state: SearchState) -> Search {
         let mut s = state;
         s.live.clear();
+        if let Some((trial, models)) = s.legacy_bag.take() {
+            let cv = s.trials.get(trial as usize).and_then(|t| t.cv);
+            if let (None, Some(cv)) = (&s.ensemble, cv) {
+                s.ensemble = Some(Ensemble {
+                    members: vec![Member {
+                        trial,
+                        count: 1,
+                        models,
+                    }],
+                    cv,
+                });
+            }
+        }
         s
     }
 
@@ -786,12 +805,11 @@ impl Search {
                 continue;
             };
             let mut weights = weights.clone();
-            let bag = self
-                .bag
+            let ensemble = self
+                .ensemble
                 .as_ref()
-                .filter(|(t, _)| i == 0 && *t == trial)
-                .map(|(_, m)| m.iter().collect::<Vec<&Weights>>());
-            if i == 0 && bag.is_none() && !self.pre_refit.contains_key(&trial) {
+                .filter(|e| i == 0 && e.lead() == Some(trial));
+            if i == 0 && ensemble.is_none() && !self.pre_refit.contains_key(&trial) {
                 if let Some(rt) = refit.as_deref_mut() {
                     let id = rt.add(tr.spec.clone(), None)?;
                     rt.train(&[id], tr.epochs()).await?;
@@ -806,22 +824,38 @@ impl Search {
             // search-phase ones of a refit or bagged winner.
             let refitted = self.pre_refit.get(&trial);
             let valid = self.predict_part(
-                &tr.spec,
-                &[refitted.unwrap_or(&weights)],
+                &[Weighted {
+                    spec: &tr.spec,
+                    weights: refitted.unwrap_or(&weights),
+                    share: 1.0,
+                }],
                 &self.data.valid.x,
             );
             let refitted = refitted.is_some();
-            let members = bag.unwrap_or_else(|| vec![&weights]);
+            let members = match ensemble {
+                Some(e) => self.weighted(e),
+                None => vec![Weighted {
+                    spec: &tr.spec,
+                    weights: &weights,
+                    share: 1.0,
+                }],
+            };
             let t0 = now_ms();
-            let test = self.predict_part(&tr.spec, &members, &self.data.test.x);
+            let test = self.predict_part(&members, &self.data.test.x);
             let infer = now_ms() - t0;
             let bagged = if members.len() > 1 { members.len() } else { 0 };
+            let parameters = members.iter().map(|m| m.spec.parameter_count()).sum();
+            let shares = ensemble.map(|e| e.shares()).unwrap_or_default();
+            let (shares, cv) = match ensemble {
+                Some(e) if shares.len() > 1 => (shares, Some(e.cv)),
+                _ => (Vec::new(), tr.cv),
+            };
             rows.push(Row {
                 rank: 0,
                 model: tr.spec.summary(),
                 kind: ModelKind::Neural,
                 trial: Some(trial),
-                parameters: Some(tr.spec.parameter_count() * members.len()),
+                parameters: Some(parameters),
                 valid: self.score(&valid, &self.data.valid.y),
                 test: self.score(&test, &self.data.test.y),
                 epochs: Some(tr.epochs()),
@@ -829,7 +863,8 @@ impl Search {
                 infer_ms_per_1000: infer * 1000.0 / self.data.test.rows().max(1) as f64,
                 refit: refitted,
                 bag: bagged as u32,
-                cv: tr.cv,
+                ensemble: shares,
+                cv,
             });
         }
         for b in &self.baselines {
@@ -847,6 +882,7 @@ impl Search {
                     infer_ms_per_1000: fit.infer_ms_per_1000,
                     refit: false,
                     bag: 0,
+                    ensemble: Vec::new(),
                     cv: None,
                 });
             }
@@ -863,40 +899,48 @@ impl Search {
     }
 
     /// The winning network with its weights: the best cross-validated trial when
-    /// cross-validation ran, else the best by validation objective. These are its search-phase
-    /// weights, or its refit ones; a bagged winner's model is [`Search::best_members`].
+    /// cross-validation ran (the lead member of an ensemble), else the best by validation
+    /// objective. These are its search-phase weights, or its refit ones; the model of a winner
+    /// that is an ensemble or a bag is [`Search::best_members`].
     pub fn best(&self) -> Option<(&Trial, &Weights)> {
         let id = *self.finalist_ids().first()?;
         Some((self.trials.get(id as usize)?, self.kept.get(&id)?))
     }
 
-    /// The winner and the networks whose mean output is its model: the fold models of a
-    /// bagged winner (see [`SearchConfig::bag`]), else its one network as in [`Search::best`].
-    pub fn best_members(&self) -> Option<(&Trial, Vec<&Weights>)> {
+    /// The winner and the networks whose share-weighted mean output is its model: the
+    /// ensemble's fold models (see [`SearchConfig::bag`] and [`SearchConfig::ensemble`]), else
+    /// its one network as in [`Search::best`].
+    pub fn best_members(&self) -> Option<(&Trial, Vec<Weighted<'_>>)> {
         let (trial, weights) = self.best()?;
-        let members = match self.bag_of(trial.id) {
-            Some(bag) => bag.iter().collect(),
-            None => vec![weights],
+        let members = match self.winner_ensemble() {
+            Some(e) => self.weighted(e),
+            None => vec![Weighted {
+                spec: &trial.spec,
+                weights,
+                share: 1.0,
+            }],
         };
         Some((trial, members))
     }
 
-    /// The fold models of the winner when the cross-validation stage bagged it.
-    pub fn winner_bag(&self) -> Option<&[Weights]> {
-        self.bag_of(*self.finalist_ids().first()?)
-    }
-
-    /// The bag, when it belongs to `trial`.
-    fn bag_of(&self, trial: u32) -> Option<&[Weights]> {
-        self.bag
+    /// The ensemble the cross-validation stage formed, while its lead is the winner: the bag
+    /// of the best trial's fold models, or an ensemble of several trials' bags.
+    pub fn winner_ensemble(&self) -> Option<&Ensemble> {
+        let winner = *self.finalist_ids().first()?;
+        self.ensemble
             .as_ref()
-            .filter(|(t, m)| *t == trial && !m.is_empty())
-            .map(|(_, m)| m.as_slice())
+            .filter(|e| e.lead() == Some(winner) && e.models() > 0)
     }
 
-    /// Predictions of the mean of `members` (one network or a bag) on `x`.
-    fn predict_part(&self, spec: &Spec, members: &[&Weights], x: &[f32]) -> Prediction {
-        let out = crate::model::forward::predict_mean(spec, members, x);
+    /// Every network of `ensemble` with its share of the mean.
+    fn weighted<'a>(&'a self, ensemble: &'a Ensemble) -> Vec<Weighted<'a>> {
+        ensemble.weighted(|t| self.trials.get(t as usize).map(|t| &t.spec))
+    }
+
+    /// Predictions of the share-weighted mean of `members` (one network, a bag or an ensemble)
+    /// on `x`.
+    fn predict_part(&self, members: &[Weighted<'_>], x: &[f32]) -> Prediction {
+        let out = crate::model::predict_weighted(members, x);
         match &self.data.task {
             Task::Classification { classes } => Prediction::Classes {
                 labels: metrics::argmax_rows(&out, classes.len()),

@@ -3,7 +3,7 @@
 //! on the validation rows. The test rows are not touched here.
 
 use crate::data::{PreparedData, Task};
-use crate::model::{predict_mean, CpuTrainer, Spec, Weights};
+use crate::model::{predict_weighted, CpuTrainer, Spec, Weighted, Weights};
 use crate::search::run::Search;
 use serde::Serialize;
 
@@ -90,8 +90,8 @@ pub struct CandidateInfo {
     pub spec: Spec,
     /// Its trained weights (the first member's, for a bag).
     pub weights: Weights,
-    /// Networks whose mean output is the model shown (1, or the members of a bag); the
-    /// boundary and the evaluation are the mean's.
+    /// Networks whose share-weighted mean output is the model shown (1, or the networks of a
+    /// bag or an ensemble); the boundary and the evaluation are the mean's.
     pub models: usize,
     /// Encoded feature names.
     pub input_names: Vec<String>,
@@ -136,21 +136,41 @@ pub fn details(
         .best()
         .filter(|(b, _)| b.id == trial)
         .map(|(_, w)| w.clone());
-    let bag = search
-        .winner_bag()
-        .filter(|_| best.is_some())
-        .unwrap_or_default();
-    if let Some((first, rest)) = bag.split_first() {
-        let note = format!(
-            "The winner is the bag of its {} fold models: the same network trained on each \
-             cross-validation fold's share of the train + validation rows, predicting together \
-             (the mean of their outputs). The edges show the first of them; the boundary and the \
-             matrix are the bag's, and the matrix counts rows most of them trained on. Its \
-             held-out scores are the cross-validated and test ones on the leaderboard.",
-            bag.len()
-        );
-        let mut info = view(search.data(), spec, first.clone(), rest, Some(note), None);
-        info.set_part("validation rows, also in the bag's training rows");
+    let ensemble = search.winner_ensemble().filter(|_| best.is_some());
+    let members = search.best_members().map(|(_, m)| m).unwrap_or_default();
+    if let (Some(e), Some(first)) = (ensemble, members.first()) {
+        let note = if e.members.len() > 1 {
+            let parts: Vec<String> = e
+                .shares()
+                .iter()
+                .map(|s| format!("#{} × {:.2}", s.trial, s.share))
+                .collect();
+            format!(
+                "The winner is an ensemble of {} cross-validated trials ({}), chosen by greedy \
+                 selection on their out-of-fold predictions; each predicts as the mean of its \
+                 fold models, {} networks in all, each trained on one cross-validation fold's \
+                 share of the train + validation rows. The edges show this trial's first fold \
+                 model; the boundary and the matrix are the ensemble's, and the matrix counts \
+                 rows most of them trained on. Its held-out scores are the out-of-fold and test \
+                 ones on the leaderboard.",
+                e.members.len(),
+                parts.join(", "),
+                members.len()
+            )
+        } else {
+            format!(
+                "The winner is the bag of its {} fold models: the same network trained on each \
+                 cross-validation fold's share of the train + validation rows, predicting \
+                 together (the mean of their outputs). The edges show the first of them; the \
+                 boundary and the matrix are the bag's, and the matrix counts rows most of them \
+                 trained on. Its held-out scores are the cross-validated and test ones on the \
+                 leaderboard.",
+                members.len()
+            )
+        };
+        let weights = first.weights.clone();
+        let mut info = view(search.data(), spec, weights, &members, Some(note), None);
+        info.set_part("validation rows, also in the ensemble's training rows");
         return Ok(info);
     }
     let refit = best.is_some() && search.winner_refitted();
@@ -200,25 +220,29 @@ impl CandidateInfo {
     }
 }
 
-/// The view of a network with its weights on prepared data; `bag` holds the other members
-/// when the model is a bag (the mean of `weights` and theirs).
+/// The view of a network with its weights on prepared data; `model` holds the networks whose
+/// share-weighted mean is the model shown when it is a bag or an ensemble (empty: the network
+/// alone).
 pub fn view(
     data: &PreparedData,
     spec: Spec,
     weights: Weights,
-    bag: &[Weights],
+    model: &[Weighted<'_>],
     note: Option<String>,
     rebuilt: Option<Weights>,
 ) -> CandidateInfo {
-    let members: Vec<&Weights> = std::iter::once(&weights).chain(bag).collect();
+    let alone = [Weighted {
+        spec: &spec,
+        weights: &weights,
+        share: 1.0,
+    }];
+    let members = if model.is_empty() { &alone[..] } else { model };
     let output_names = match &data.task {
         Task::Classification { classes } => classes.clone(),
         Task::Regression => vec!["prediction".into()],
     };
-    let boundary =
-        (data.inputs() == 2 && spec.inputs == 2).then(|| boundary(data, &spec, &members));
-    let evaluation =
-        (spec.inputs as usize == data.inputs()).then(|| evaluation(data, &spec, &members));
+    let boundary = (data.inputs() == 2 && spec.inputs == 2).then(|| boundary(data, members));
+    let evaluation = (spec.inputs as usize == data.inputs()).then(|| evaluation(data, members));
     let models = members.len();
     CandidateInfo {
         spec,
@@ -248,7 +272,7 @@ fn sample_rows(rows: usize) -> Vec<usize> {
     (0..rows).step_by(step).collect()
 }
 
-fn boundary(data: &PreparedData, spec: &Spec, members: &[&Weights]) -> Boundary {
+fn boundary(data: &PreparedData, members: &[Weighted<'_>]) -> Boundary {
     let (mut x0, mut x1, mut y0, mut y1) = (
         f32::INFINITY,
         f32::NEG_INFINITY,
@@ -285,7 +309,7 @@ fn boundary(data: &PreparedData, spec: &Spec, members: &[&Weights]) -> Boundary 
             grid.push(bounds.y0 + fy * (bounds.y1 - bounds.y0));
         }
     }
-    let out = predict_mean(spec, members, &grid);
+    let out = predict_weighted(members, &grid);
     let idx = sample_rows(data.valid.rows());
     let px = idx.iter().map(|&i| data.valid.x[i * 2]).collect();
     let py = idx.iter().map(|&i| data.valid.x[i * 2 + 1]).collect();
@@ -334,8 +358,8 @@ fn boundary(data: &PreparedData, spec: &Spec, members: &[&Weights]) -> Boundary 
     }
 }
 
-fn evaluation(data: &PreparedData, spec: &Spec, members: &[&Weights]) -> Evaluation {
-    let out = predict_mean(spec, members, &data.valid.x);
+fn evaluation(data: &PreparedData, members: &[Weighted<'_>]) -> Evaluation {
+    let out = predict_weighted(members, &data.valid.x);
     match &data.task {
         Task::Classification { classes } => {
             let k = classes.len().max(1);

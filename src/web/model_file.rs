@@ -39,9 +39,17 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
         serde_json::from_str(text).map_err(|e| format!("not a model file: {e}"))?;
     file.check()?;
     let summary = file.spec.summary();
-    let models = file.members().len();
-    let parameters = file.spec.parameter_count() * models;
-    let mut message = if models > 1 {
+    let members = file.members();
+    let models = members.len();
+    let parameters: usize = members.iter().map(|m| m.spec.parameter_count()).sum();
+    let mut message = if !file.ensemble.is_empty() {
+        format!(
+            "an ensemble of {} networks' bags ({models} networks, {parameters} parameters in \
+             all), trained on {}",
+            file.ensemble.len() + 1,
+            file.dataset
+        )
+    } else if models > 1 {
         format!(
             "a bag of {models} networks ({parameters} parameters in all), trained on {}",
             file.dataset
@@ -77,7 +85,7 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
         &prepared,
         file.spec.clone(),
         file.weights.clone(),
-        &file.bag,
+        &members,
         None,
         None,
     );

@@ -78,6 +78,11 @@ pub struct Args {
     /// (the default with cross-validation); it is then refit on train + validation.
     #[arg(long)]
     no_bag: bool,
+    /// Bag the winner's fold models alone instead of choosing an ensemble of the
+    /// cross-validated candidates' fold models (the default: greedy selection on their
+    /// out-of-fold predictions, which may keep the winner alone).
+    #[arg(long)]
+    no_ensemble: bool,
     /// Always retrain the winner on train + validation before its test evaluation, as one
     /// network (by default this happens when cross-validation ran and the winner is not bagged).
     #[arg(long, conflicts_with = "no_refit")]
@@ -102,7 +107,7 @@ pub struct Args {
     save_state: Option<PathBuf>,
     /// Continue a search saved with `--save-state`: data, settings, trials and the budget already
     /// spent come from the file.
-    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag"])]
+    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag", "no_ensemble"])]
     resume: Option<PathBuf>,
 }
 
@@ -183,6 +188,7 @@ fn config(args: &Args) -> SearchConfig {
         cv_folds: args.cv_folds,
         cv_candidates: args.cv_candidates as usize,
         bag: !args.no_bag,
+        ensemble: !args.no_ensemble,
         refit: match (args.refit, args.no_refit) {
             (true, _) => Some(true),
             (_, true) => Some(false),
@@ -504,11 +510,26 @@ impl View {
                 trial,
                 models,
                 rows,
-            } => self.line(format!(
-                "winner: trial {trial} as the bag of its {models} fold models (each trained on \
-                 {}/{models} of the {rows} train + valid rows)",
-                models.saturating_sub(1)
-            )),
+                members,
+                cv,
+            } => self.line(match (members.as_slice(), cv) {
+                ([_, _, ..], Some(cv)) => format!(
+                    "winner: an ensemble of {} cross-validated trials' fold models ({}; \
+                     {models} networks, out-of-fold score {:.4})",
+                    members.len(),
+                    members
+                        .iter()
+                        .map(|m| format!("trial {} × {:.2}", m.trial, m.share))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    cv.score
+                ),
+                _ => format!(
+                    "winner: trial {trial} as the bag of its {models} fold models (each trained \
+                     on {}/{models} of the {rows} train + valid rows)",
+                    models.saturating_sub(1)
+                ),
+            }),
             Event::Diverged { trial, epoch } => {
                 self.line(format!("trial {trial} diverged at epoch {epoch}"))
             }

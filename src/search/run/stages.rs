@@ -16,8 +16,9 @@ impl Search {
         Ok(())
     }
 
-    /// Trials ranked for selection: cross-validated ones first (by cross-validated objective),
-    /// then the others by validation objective, then those that diverged on a fold (see
+    /// Trials ranked for selection: the lead of the winner's ensemble first, when there is
+    /// one; then cross-validated ones (by cross-validated objective), then the others by
+    /// validation objective, then those that diverged on a fold (see
     /// [`Trial::cv_rank_class`]); diverged and running trials are left out.
     pub(super) fn ranked(&self) -> Vec<u32> {
         let mut done: Vec<&Trial> = self
@@ -34,8 +35,10 @@ impl Search {
                 a.objective().unwrap_or(Objective::WORST),
                 b.objective().unwrap_or(Objective::WORST),
             );
-            a.cv_rank_class()
-                .cmp(&b.cv_rank_class())
+            let lead = |t: &Trial| Some(t.id) != self.ensemble.as_ref().and_then(|e| e.lead());
+            lead(a)
+                .cmp(&lead(b))
+                .then(a.cv_rank_class().cmp(&b.cv_rank_class()))
                 .then(match (ca, cb) {
                     (Some(x), Some(y)) => x.cmp(&y),
                     _ => std::cmp::Ordering::Equal,
@@ -149,30 +152,107 @@ impl Search {
     }
 
     /// At the end of a stage that kept its fold models: the winner (now ranked first by its
-    /// cross-validated score) becomes the bag of its fold models, unless it diverged on a fold.
-    fn form_bag(&mut self, mut stage: CvStage, events: &mut Vec<Event>) {
-        self.bag = None;
-        let Some(&winner) = self.ranked().first() else {
-            return;
-        };
-        let Some(i) = stage.candidates.iter().position(|&t| t == winner) else {
+    /// cross-validated score) becomes an ensemble of the candidates' fold models, chosen by
+    /// greedy selection on their out-of-fold predictions ([`super::super::ensemble`]) among
+    /// those that trained on every fold without diverging; with [`SearchConfig::ensemble`] off,
+    /// or when selection keeps it alone, the winner's own bag. Nothing is formed when the
+    /// winner diverged on a fold or lacks a fold model.
+    fn form_ensemble(&mut self, mut stage: CvStage, events: &mut Vec<Event>) {
+        self.ensemble = None;
+        let ranked = self.ranked();
+        let Some(&winner) = ranked.first() else {
             return;
         };
         let k = stage.folds.len();
-        let complete = stage.weights.get(i).is_some_and(|w| w.len() == k)
-            && stage
-                .results
-                .get(i)
-                .is_some_and(|r| r.iter().all(|m| !m.diverged));
-        if complete {
-            let members = stage.weights.swap_remove(i);
-            events.push(Event::WinnerBagged {
-                trial: winner,
-                models: members.len() as u32,
-                rows: self.data.train.rows() + self.data.valid.rows(),
-            });
-            self.bag = Some((winner, members));
+        let complete = |i: usize| {
+            stage.weights.get(i).is_some_and(|w| w.len() == k)
+                && stage
+                    .results
+                    .get(i)
+                    .is_some_and(|r| r.iter().all(|m| !m.diverged))
+        };
+        // Complete candidates, best cross-validated first.
+        let order: Vec<usize> = ranked
+            .iter()
+            .filter_map(|t| stage.candidates.iter().position(|c| c == t))
+            .filter(|&i| complete(i))
+            .collect();
+        if order.first().map(|&i| stage.candidates[i]) != Some(winner) {
+            return;
         }
+        let Some(winner_cv) = self.trials.get(winner as usize).and_then(|t| t.cv) else {
+            return;
+        };
+        let mut counts = vec![0u32; order.len()];
+        counts[0] = 1;
+        let mut score = winner_cv;
+        if self.config.ensemble && order.len() > 1 {
+            if let Some((c, s)) = self.select_ensemble(&stage, &order) {
+                // Kept only when it ranks above the winner by the score the leaderboard
+                // compares (the winner's own comes from the trainer's metrics).
+                let classification = matches!(self.data.task, Task::Classification { .. });
+                let several = c.iter().filter(|&&n| n > 0).count() > 1;
+                if several
+                    && s.objective(classification)
+                        .cmp(&winner_cv.objective(classification))
+                        .is_lt()
+                {
+                    counts = c;
+                    score = s;
+                }
+            }
+        }
+        // Members: largest count first, then best cross-validated.
+        let mut picked: Vec<(usize, u32)> = order
+            .iter()
+            .zip(&counts)
+            .filter(|(_, &n)| n > 0)
+            .map(|(&i, &n)| (i, n))
+            .collect();
+        picked.sort_by(|a, b| b.1.cmp(&a.1));
+        let mut members = Vec::with_capacity(picked.len());
+        for &(i, count) in &picked {
+            members.push(Member {
+                trial: stage.candidates[i],
+                count,
+                models: std::mem::take(&mut stage.weights[i]),
+            });
+        }
+        let ensemble = Ensemble { members, cv: score };
+        let Some(lead) = ensemble.lead() else {
+            return;
+        };
+        events.push(Event::WinnerBagged {
+            trial: lead,
+            models: ensemble.models() as u32,
+            rows: self.data.train.rows() + self.data.valid.rows(),
+            members: ensemble.shares(),
+            cv: (ensemble.members.len() > 1).then_some(score),
+        });
+        self.ensemble = Some(ensemble);
+    }
+
+    /// Greedy ensemble selection over the complete candidates `order` (indices into the stage,
+    /// best first): each one's count and the ensemble's out-of-fold score.
+    fn select_ensemble(&self, stage: &CvStage, order: &[usize]) -> Option<(Vec<u32>, CvScore)> {
+        let pool = self.data.train_data();
+        let mut oof = Vec::with_capacity(order.len());
+        for &i in order {
+            let spec = &self.trials.get(*stage.candidates.get(i)? as usize)?.spec;
+            oof.push(ensemble::out_of_fold(
+                spec,
+                stage.weights.get(i)?,
+                &pool,
+                &stage.folds,
+            )?);
+        }
+        let scoring = ensemble::Scoring {
+            outputs: self.data.task.outputs(),
+            classification: matches!(self.data.task, Task::Classification { .. }),
+            scale: self.data.target_scale.map_or(1.0, |(_, std)| std as f64),
+        };
+        let targets = ensemble::pool_targets(&pool);
+        ensemble::select(&oof, &targets, &stage.folds, scoring, ensemble::ROUNDS)
     }
 
     /// After cross-validation (or without it): refit the winner when wanted, else stop.
@@ -182,7 +262,7 @@ impl Search {
         let wanted = self
             .config
             .refit
-            .unwrap_or(cross_validated && self.bag.is_none());
+            .unwrap_or(cross_validated && self.ensemble.is_none());
         if wanted && !self.ranked().is_empty() {
             self.set_phase(Phase::Refit);
         } else {
@@ -274,7 +354,7 @@ impl Search {
                     });
                 }
             }
-            self.form_bag(stage, events);
+            self.form_ensemble(stage, events);
             self.after_cv();
             return Ok(());
         }
