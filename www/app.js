@@ -381,6 +381,10 @@ function sayStage(stage) {
     progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of ${stage.rows} rows (${stage.done} done)…`, "info");
   } else if (stage.kind === "cv-skipped") {
     progress.say(`No cross-validation: ${stage.reason}.`, "info");
+  } else if (stage.kind === "bag" && stage.members.length > 1) {
+    const k = stage.members[0].models;
+    const parts = stage.members.map((m) => `#${m.trial} × ${m.share.toFixed(2)}`).join(", ");
+    progress.say(`The winner is an ensemble of ${stage.members.length} cross-validated trials (${parts}), chosen on their out-of-fold predictions: ${stage.models} networks, each trained on ${k - 1} of ${k} folds of ${stage.rows} rows; evaluating on the test rows…`, "info");
   } else if (stage.kind === "bag") {
     progress.say(`The winner is the bag of its ${stage.models} fold models (the mean of their outputs, each trained on ${stage.models - 1} of ${stage.models} folds of ${stage.rows} rows); evaluating on the test rows…`, "info");
   } else if (stage.kind === "refit") {

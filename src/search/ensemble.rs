@@ -208,14 +208,15 @@ pub fn select(
         return None;
     }
     let mut counts = vec![0u32; oof.len()];
-    let mut sum = vec![0f32; len];
+    // Sums in f64: adding the same predictions again gives exactly the same mean.
+    let mut sum = vec![0f64; len];
     let mut best: Option<(Vec<u32>, CvScore)> = None;
     let mut mean = vec![0f32; len];
     for round in 1..=rounds {
         let mut pick: Option<(usize, CvScore)> = None;
         for (i, p) in oof.iter().enumerate() {
-            for ((m, s), v) in mean.iter_mut().zip(&sum).zip(p) {
-                *m = (s + v) / round as f32;
+            for ((m, s), &v) in mean.iter_mut().zip(&sum).zip(p) {
+                *m = ((s + v as f64) / round as f64) as f32;
             }
             let Some(score) = scoring.score(&mean, targets, folds) else {
                 continue;
@@ -229,8 +230,8 @@ pub fn select(
         }
         let (i, score) = pick?;
         counts[i] += 1;
-        for (s, v) in sum.iter_mut().zip(&oof[i]) {
-            *s += v;
+        for (s, &v) in sum.iter_mut().zip(&oof[i]) {
+            *s += v as f64;
         }
         let improves = best
             .as_ref()
@@ -296,7 +297,8 @@ mod tests {
         let single = scoring().score(&a, &targets, &folds).unwrap();
         assert!(score.loss < single.loss);
         // One candidate: the ensemble is that candidate (the first round is kept).
-        let (counts, one) = select(&[a.clone()], &targets, &folds, scoring(), 25).unwrap();
+        let (counts, one) =
+            select(std::slice::from_ref(&a), &targets, &folds, scoring(), 25).unwrap();
         assert_eq!(counts, vec![1]);
         assert_eq!(one, single);
         assert!(select(&[], &targets, &folds, scoring(), 25).is_none());

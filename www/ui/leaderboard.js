@@ -46,7 +46,7 @@ export class Leaderboard {
     const rows = run.leaderboard ? this.finalRows(run) : this.liveRows(run);
     replace(this.table, this.header(run), el("tbody", {}, rows));
     this.caption.textContent = run.leaderboard
-      ? `Final leaderboard: networks ranked by cross-validated ${run.scoreName} where the top candidates were cross-validated, otherwise by validation ${run.scoreName}; "(bag of k)" marks a winner that is the mean of its k cross-validation fold models, "(refit)" one retrained on train + validation; test scores measured once, at the end.`
+      ? `Final leaderboard: networks ranked by cross-validated ${run.scoreName} where the top candidates were cross-validated, otherwise by validation ${run.scoreName}; "(bag of k)" marks a winner that is the mean of its k cross-validation fold models, "(ensemble of m, k nets)" one that is a weighted mean of m cross-validated trials' fold models chosen on their out-of-fold predictions (its cross-validated score is the ensemble's), "(refit)" one retrained on train + validation; test scores measured once, at the end.`
       : `Live: candidates by last validation ${run.scoreName}, with the baselines as they finish.`;
     this.table.dataset.final = String(!!run.leaderboard);
     this.markSelected(this.selected);
@@ -86,9 +86,9 @@ export class Leaderboard {
       const t = r.trial !== null && r.trial !== undefined ? run.trials.get(r.trial) : null;
       return el(
         "tr",
-        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "", testScore: test === null ? "" : String(test), cvScore: r.cv ? String(r.cv.score) : "", refit: String(!!r.refit), bag: String(r.bag ?? 0) }, class: r.rank === 1 ? "winner" : "" },
+        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "", testScore: test === null ? "" : String(test), cvScore: r.cv ? String(r.cv.score) : "", refit: String(!!r.refit), bag: String(r.bag ?? 0), ensemble: String(r.ensemble?.length ?? 0) }, class: r.rank === 1 ? "winner" : "" },
         el("td", { class: "num" }, r.rank),
-        this.modelCell(r.bag > 1 ? `${r.model} (bag of ${r.bag})` : r.refit ? `${r.model} (refit)` : r.model, r.trial),
+        this.modelCell(r.ensemble?.length > 1 ? `${r.model} (ensemble of ${r.ensemble.length}, ${r.bag} nets)` : r.bag > 1 ? `${r.model} (bag of ${r.bag})` : r.refit ? `${r.model} (refit)` : r.model, r.trial),
         el("td", {}, r.kind),
         el("td", { class: "num" }, r.parameters ? fmtInt(r.parameters) : "–"),
         el("td", { class: "num" }, r.epochs ?? "–"),
@@ -120,9 +120,9 @@ export function leaderboardCsv(run) {
   const lines = [];
   if (run.leaderboard) {
     const reg = !run.higherIsBetter;
-    lines.push(["rank", "model", "kind", "trial", "parameters", "epochs", reg ? "valid_rmse" : "valid_accuracy", reg ? "cv_rmse" : "cv_accuracy", reg ? "test_rmse" : "test_accuracy", reg ? "test_r2" : "test_macro_f1", "refit", "bag", "train_ms", "infer_ms_per_1000"].join(","));
+    lines.push(["rank", "model", "kind", "trial", "parameters", "epochs", reg ? "valid_rmse" : "valid_accuracy", reg ? "cv_rmse" : "cv_accuracy", reg ? "test_rmse" : "test_accuracy", reg ? "test_r2" : "test_macro_f1", "refit", "bag", "ensemble", "train_ms", "infer_ms_per_1000"].join(","));
     for (const r of run.leaderboard.rows) {
-      lines.push([r.rank, r.model, r.kind, r.trial, r.parameters, r.epochs, primary(r.valid), r.cv?.score, primary(r.test), secondary(r.test), !!r.refit, r.bag ?? 0, r.train_ms, r.infer_ms_per_1000].map(esc).join(","));
+      lines.push([r.rank, r.model, r.kind, r.trial, r.parameters, r.epochs, primary(r.valid), r.cv?.score, primary(r.test), secondary(r.test), !!r.refit, r.bag ?? 0, (r.ensemble ?? []).map((m) => `${m.trial}:${m.share}`).join(" "), r.train_ms, r.infer_ms_per_1000].map(esc).join(","));
     }
   } else {
     lines.push(["trial", "model", "parameters", "epochs", "valid_score", "state"].join(","));

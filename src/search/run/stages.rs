@@ -209,7 +209,7 @@ impl Search {
             .filter(|(_, &n)| n > 0)
             .map(|(&i, &n)| (i, n))
             .collect();
-        picked.sort_by(|a, b| b.1.cmp(&a.1));
+        picked.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
         let mut members = Vec::with_capacity(picked.len());
         for &(i, count) in &picked {
             members.push(Member {
