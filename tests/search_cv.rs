@@ -460,6 +460,38 @@ fn save_and_resume_in_the_cv_stage_give_the_uninterrupted_result() {
 }
 
 #[test]
+fn a_state_saved_with_the_earlier_bag_field_resumes_with_the_same_winner() {
+    let data = dataset("iris");
+    let c = SearchConfig {
+        ensemble: false,
+        ..config(5, 240)
+    };
+    let mut driver = Driver::new(Search::new(c, &data).unwrap());
+    let mut guard = 0;
+    while !driver.search.is_finished() {
+        driver.step(&mut |_| {});
+        guard += 1;
+        assert!(guard < 10_000);
+    }
+    let state = block_on(driver.search.save(&mut driver.trainer)).unwrap();
+    let mut json = serde_json::to_value(&state).unwrap();
+    // Before ensembles, the winner's bag was saved as `"bag": [trial, [weights…]]`.
+    let ensemble = json.as_object_mut().unwrap().remove("ensemble").unwrap();
+    let member = &ensemble["members"][0];
+    json["bag"] = serde_json::json!([member["trial"], member["models"]]);
+    let mut old = Search::resume(serde_json::from_value(json).unwrap());
+    let mut now = Search::resume(state);
+    assert_eq!(old.winner_ensemble(), now.winner_ensemble());
+    block_on(old.finish::<CpuTrainer>(None)).unwrap();
+    block_on(now.finish::<CpuTrainer>(None)).unwrap();
+    assert_eq!(
+        old.leaderboard().unwrap().without_timings(),
+        now.leaderboard().unwrap().without_timings()
+    );
+    assert_eq!(old.leaderboard().unwrap().best_neural().unwrap().bag, 5);
+}
+
+#[test]
 fn the_winner_is_the_cross_validated_best() {
     let data = dataset("wine");
     let c = SearchConfig {

@@ -305,6 +305,26 @@ mod tests {
     }
 
     #[test]
+    fn regression_selection_averages_errors_of_opposite_sign() {
+        let targets = [0.0, 1.0, 2.0, 3.0];
+        let folds = vec![vec![0, 2], vec![1, 3]];
+        let reg = Scoring {
+            outputs: 1,
+            classification: false,
+            scale: 1.0,
+        };
+        let high: Vec<f32> = targets.iter().map(|y| y + 0.5).collect();
+        let low: Vec<f32> = targets.iter().map(|y| y - 0.5).collect();
+        let worse: Vec<f32> = targets.iter().map(|y| y + 2.0).collect();
+        let (counts, score) = select(&[high, worse, low], &targets, &folds, reg, 25).unwrap();
+        assert_eq!((counts[0], counts[1], counts[2]), (1, 0, 1), "{counts:?}");
+        assert!(
+            score.score.abs() < 1e-9 && score.loss.abs() < 1e-9,
+            "{score:?}"
+        );
+    }
+
+    #[test]
     fn shares_split_a_members_weight_over_its_fold_models() {
         let spec = Spec::test_mlp(2, 2, &[3], crate::model::Activation::Tanh, 4);
         let w = crate::model::initial_weights(&spec);

@@ -137,7 +137,10 @@ pub fn details(
         .filter(|(b, _)| b.id == trial)
         .map(|(_, w)| w.clone());
     let ensemble = search.winner_ensemble().filter(|_| best.is_some());
-    let members = search.best_members().map(|(_, m)| m).unwrap_or_default();
+    let members = match ensemble {
+        Some(_) => search.best_members().map(|(_, m)| m).unwrap_or_default(),
+        None => Vec::new(),
+    };
     if let (Some(e), Some(first)) = (ensemble, members.first()) {
         let note = if e.members.len() > 1 {
             let parts: Vec<String> = e
