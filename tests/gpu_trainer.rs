@@ -417,7 +417,7 @@ fn a_search_moving_waiting_trials_off_the_gpu_gives_the_same_trials() {
 fn a_cross_validated_search_on_the_gpu_bags_the_winner_from_its_folds() {
     use automl::data::{builtin, prepare, PrepareOptions};
     use automl::model::predict_mean;
-    use automl::report::metrics::{argmax_rows, Metrics};
+    use automl::report::metrics::Metrics;
     use automl::search::run::{Search, SearchConfig};
     use automl::search::sampler::SamplerConfig;
     use automl::search::schedule::SchedulerConfig;
@@ -461,17 +461,12 @@ fn a_cross_validated_search_on_the_gpu_bags_the_winner_from_its_folds() {
     let row = search.leaderboard().unwrap().best_neural().unwrap().clone();
     assert_eq!(row.bag, 5);
     let members: Vec<_> = bag.iter().collect();
-    let labels = argmax_rows(
-        &predict_mean(&winner.spec, &members, &data.test.x),
-        data.task.outputs(),
-    );
-    let right = labels
-        .iter()
-        .zip(&data.test.y)
-        .filter(|(l, y)| **l == **y as u32)
-        .count();
+    let mean = predict_mean(&winner.spec, &members, &data.test.x);
     let Metrics::Classification(test) = &row.test else {
         panic!("classification expected");
     };
-    assert_eq!(test.accuracy, right as f64 / data.test.rows() as f64);
+    assert_eq!(
+        test.accuracy,
+        common::accuracy(&mean, &data.test.y, data.task.outputs())
+    );
 }

@@ -198,7 +198,7 @@ fn the_winner_is_the_bag_of_its_fold_models() {
     use automl::model::trainer::Trainer;
     use automl::model::{predict, predict_mean};
     use automl::report::export::ModelFile;
-    use automl::report::metrics::{argmax_rows, Metrics};
+    use automl::report::metrics::Metrics;
     let data = dataset("wine");
     let mut fold_data = Vec::new();
     // The bag alone (`--no-ensemble`): the cross-validated best with its own fold models.
@@ -247,15 +247,7 @@ fn the_winner_is_the_bag_of_its_fold_models() {
     assert_eq!(row.parameters, Some(5 * winner.spec.parameter_count()));
     let members: Vec<_> = bag.iter().collect();
     let classes = data.task.outputs();
-    let accuracy = |probs: &[f32], y: &[f32]| {
-        let labels = argmax_rows(probs, classes);
-        let right = labels
-            .iter()
-            .zip(y)
-            .filter(|(l, y)| **l == **y as u32)
-            .count();
-        right as f64 / y.len() as f64
-    };
+    let accuracy = |probs: &[f32], y: &[f32]| common::accuracy(probs, y, classes);
     let mean = predict_mean(&winner.spec, &members, &data.test.x);
     let (Metrics::Classification(test), Metrics::Classification(valid)) = (&row.test, &row.valid)
     else {
@@ -289,7 +281,7 @@ fn the_winner_is_an_ensemble_chosen_on_out_of_fold_predictions() {
     use automl::model::trainer::Trainer;
     use automl::model::{predict, Spec};
     use automl::report::export::ModelFile;
-    use automl::report::metrics::{argmax_rows, Metrics};
+    use automl::report::metrics::Metrics;
     use automl::search::ensemble::ROUNDS;
     let data = dataset("wine");
     let mut fold_data = Vec::new();
@@ -366,16 +358,13 @@ fn the_winner_is_an_ensemble_chosen_on_out_of_fold_predictions() {
         }
     }
     let mix32: Vec<f32> = mix.iter().map(|&v| v as f32).collect();
-    let labels = argmax_rows(&mix32, classes);
-    let right = labels
-        .iter()
-        .zip(&data.test.y)
-        .filter(|(l, y)| **l == **y as u32)
-        .count();
     let Metrics::Classification(test) = &row.test else {
         panic!("classification metrics expected");
     };
-    assert_eq!(test.accuracy, right as f64 / data.test.rows() as f64);
+    assert_eq!(
+        test.accuracy,
+        common::accuracy(&mix32, &data.test.y, classes)
+    );
     // The model file (version 3) carries every member and predicts what the leaderboard tested.
     let file = ModelFile::from_search(&search).unwrap();
     assert_eq!(file.version, 3);

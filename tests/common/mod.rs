@@ -133,6 +133,17 @@ fn act(a: Activation, x: f64) -> f64 {
     }
 }
 
+/// Share of rows whose most probable class (`probs`, `rows × classes`) is the target in `y`.
+pub fn accuracy(probs: &[f32], y: &[f32], classes: usize) -> f64 {
+    let labels = automl::report::metrics::argmax_rows(probs, classes);
+    let right = labels
+        .iter()
+        .zip(y)
+        .filter(|(l, y)| **l == **y as u32)
+        .count();
+    right as f64 / y.len() as f64
+}
+
 /// Plain f64 forward pass (no dropout): probabilities or values.
 pub fn host_predict(spec: &Spec, w: &Weights, x: &[f32]) -> Vec<f32> {
     let mut out = Vec::new();
