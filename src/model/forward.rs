@@ -162,6 +162,23 @@ pub struct Weighted<'a> {
     pub share: f32,
 }
 
+/// The networks of one ensemble member (`models` of one `spec`, whose mean is the member's
+/// output) with the member's `share` split evenly over them. The one place shares become
+/// per-network weights, so the search and a model file weight the same networks alike.
+pub fn spread<'a>(
+    spec: &'a Spec,
+    models: impl IntoIterator<Item = &'a Weights, IntoIter: ExactSizeIterator>,
+    share: f64,
+) -> impl Iterator<Item = Weighted<'a>> {
+    let models = models.into_iter();
+    let share = (share / models.len().max(1) as f64) as f32;
+    models.map(move |weights| Weighted {
+        spec,
+        weights,
+        share,
+    })
+}
+
 /// Predictions of an ensemble of networks with the same inputs and outputs: the share-weighted
 /// sum of [`predict`] over `members` (probabilities per class, or values). One member with
 /// share 1 gives exactly [`predict`]; no member gives an empty vector.
@@ -188,15 +205,7 @@ pub fn predict_weighted(members: &[Weighted<'_>], x: &[f32]) -> Vec<f32> {
 /// `members` (probabilities averaged per class, or values averaged). One member gives exactly
 /// [`predict`]; no member gives an empty vector.
 pub fn predict_mean(spec: &Spec, members: &[&Weights], x: &[f32]) -> Vec<f32> {
-    let share = 1.0 / members.len().max(1) as f32;
-    let weighted: Vec<Weighted<'_>> = members
-        .iter()
-        .map(|&weights| Weighted {
-            spec,
-            weights,
-            share,
-        })
-        .collect();
+    let weighted: Vec<Weighted<'_>> = spread(spec, members.iter().copied(), 1.0).collect();
     predict_weighted(&weighted, x)
 }
 

@@ -510,7 +510,6 @@ impl ModelFile {
             crate::model::init::check_weights(&self.spec, w)
                 .map_err(|e| format!("bag member {}: {e}", i + 2))?;
         }
-        let mut total = self.share.unwrap_or(1.0);
         for (i, m) in self.ensemble.iter().enumerate() {
             let name = format!("ensemble member {}", i + 2);
             if (m.spec.inputs, m.spec.outputs, m.spec.loss)
@@ -533,12 +532,12 @@ impl ModelFile {
                 crate::model::init::check_weights(&m.spec, w)
                     .map_err(|e| format!("{name}, model {}: {e}", j + 1))?;
             }
-            total += m.share;
         }
-        let shares_ok = std::iter::once(self.share.unwrap_or(1.0))
+        let shares: Vec<f64> = std::iter::once(self.share.unwrap_or(1.0))
             .chain(self.ensemble.iter().map(|m| m.share))
-            .all(|s| s.is_finite() && s > 0.0);
-        if !shares_ok || (total - 1.0).abs() > 1e-6 {
+            .collect();
+        let total: f64 = shares.iter().sum();
+        if !shares.iter().all(|s| s.is_finite() && *s > 0.0) || (total - 1.0).abs() > 1e-6 {
             return Err(format!(
                 "the ensemble's shares must be positive and sum to 1 (they sum to {total})"
             ));
@@ -557,22 +556,12 @@ impl ModelFile {
     /// other models, then each further ensemble member's models (a member's share split evenly
     /// over its models).
     pub fn members(&self) -> Vec<crate::model::Weighted<'_>> {
-        let lead = self.share.unwrap_or(1.0) / (1 + self.bag.len()) as f64;
-        let mut out: Vec<crate::model::Weighted<'_>> = std::iter::once(&self.weights)
-            .chain(&self.bag)
-            .map(|weights| crate::model::Weighted {
-                spec: &self.spec,
-                weights,
-                share: lead as f32,
-            })
-            .collect();
+        use crate::model::forward::spread;
+        let lead: Vec<&crate::model::Weights> =
+            std::iter::once(&self.weights).chain(&self.bag).collect();
+        let mut out: Vec<_> = spread(&self.spec, lead, self.share.unwrap_or(1.0)).collect();
         for m in &self.ensemble {
-            let share = (m.share / m.models.len().max(1) as f64) as f32;
-            out.extend(m.models.iter().map(|weights| crate::model::Weighted {
-                spec: &m.spec,
-                weights,
-                share,
-            }));
+            out.extend(spread(&m.spec, &m.models, m.share));
         }
         out
     }

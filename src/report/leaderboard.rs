@@ -99,12 +99,9 @@ impl Leaderboard {
             neural.sort_by(|a, b| {
                 class(a).cmp(&class(b)).then(match (&a.cv, &b.cv) {
                     (Some(x), Some(y)) if class(a) == 0 && class(b) == 0 => {
-                        let score = if a.valid.higher_is_better() {
-                            y.score.total_cmp(&x.score)
-                        } else {
-                            x.score.total_cmp(&y.score)
-                        };
-                        score.then(x.loss.total_cmp(&y.loss))
+                        let classification = a.valid.higher_is_better();
+                        x.objective(classification)
+                            .cmp(&y.objective(classification))
                     }
                     _ => std::cmp::Ordering::Equal,
                 })

@@ -19,8 +19,9 @@
 //! at least one comparable result).
 //!
 //! With bagging on (`SearchConfig::bag`, the default), the stage also keeps each candidate's
-//! weights after every fold ([`CvStage::weights`]); when it ends, the winner's `k` fold models
-//! become its bag, whose mean output is the model tested and exported.
+//! weights after every fold ([`CvStage::weights`]); when it ends, the winner becomes an ensemble
+//! of those fold models ([`super::ensemble`]): the bag of its own `k`, or several candidates'
+//! bags with shares, whose weighted mean output is the model tested and exported.
 
 use super::sampler::Objective;
 use crate::data::DataError;
@@ -111,19 +112,21 @@ pub fn folds(data: &TrainData, k: usize, seed: u64) -> Result<Vec<Vec<usize>>, D
     crate::data::split::kfold(&rows, labels.as_deref(), k, seed)
 }
 
+/// Row `r` of the pool (training rows first, then validation rows, as folds index them): its
+/// features and target; `None` past the end.
+pub fn pool_row(pool: &TrainData, r: usize) -> Option<(&[f32], f32)> {
+    let (d, t) = (pool.inputs, pool.train_rows());
+    if r < t {
+        Some((pool.train_x.get(r * d..(r + 1) * d)?, *pool.train_y.get(r)?))
+    } else {
+        let v = r - t;
+        Some((pool.valid_x.get(v * d..(v + 1) * d)?, *pool.valid_y.get(v)?))
+    }
+}
+
 /// The trainer data of fold `i`: every other fold trains, fold `i` is held out. `pool` is the
-/// search's train + validation data.
+/// search's train + validation data; fold rows past its end are skipped.
 pub fn fold_data(pool: &TrainData, folds: &[Vec<usize>], i: usize) -> TrainData {
-    let d = pool.inputs;
-    let row = |r: usize| -> (&[f32], f32) {
-        let t = pool.train_rows();
-        if r < t {
-            (&pool.train_x[r * d..(r + 1) * d], pool.train_y[r])
-        } else {
-            let v = r - t;
-            (&pool.valid_x[v * d..(v + 1) * d], pool.valid_y[v])
-        }
-    };
     let mut out = TrainData {
         inputs: pool.inputs,
         outputs: pool.outputs,
@@ -134,8 +137,7 @@ pub fn fold_data(pool: &TrainData, folds: &[Vec<usize>], i: usize) -> TrainData 
         valid_y: Vec::new(),
     };
     for (j, fold) in folds.iter().enumerate() {
-        for &r in fold {
-            let (x, y) = row(r);
+        for (x, y) in fold.iter().filter_map(|&r| pool_row(pool, r)) {
             if j == i {
                 out.valid_x.extend_from_slice(x);
                 out.valid_y.push(y);

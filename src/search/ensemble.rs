@@ -82,7 +82,8 @@ impl Ensemble {
     }
 
     /// Every network with its weight in the mean: a member's share split evenly over its fold
-    /// models. `spec` gives each member's architecture (`None` leaves the member out).
+    /// models ([`crate::model::forward::spread`]). `spec` gives each member's architecture
+    /// (`None` leaves the member out).
     pub fn weighted<'a>(
         &'a self,
         spec: impl Fn(u32) -> Option<&'a Spec>,
@@ -90,12 +91,7 @@ impl Ensemble {
         let mut out = Vec::new();
         for (m, s) in self.members.iter().zip(self.shares()) {
             let Some(spec) = spec(m.trial) else { continue };
-            let share = (s.share / m.models.len().max(1) as f64) as f32;
-            out.extend(m.models.iter().map(|weights| crate::model::Weighted {
-                spec,
-                weights,
-                share,
-            }));
+            out.extend(crate::model::forward::spread(spec, &m.models, s.share));
         }
         out
     }
@@ -121,13 +117,7 @@ pub fn out_of_fold(
         let weights = models.get(fold)?;
         let mut x = Vec::with_capacity(rows.len() * d);
         for &r in rows {
-            let t = pool.train_rows();
-            let row = if r < t {
-                pool.train_x.get(r * d..(r + 1) * d)
-            } else {
-                pool.valid_x.get((r - t) * d..(r - t + 1) * d)
-            }?;
-            x.extend_from_slice(row);
+            x.extend_from_slice(cv::pool_row(pool, r)?.0);
         }
         let p = crate::model::predict(spec, weights, &x);
         for (j, &r) in rows.iter().enumerate() {

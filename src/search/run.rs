@@ -845,9 +845,8 @@ impl Search {
             let infer = now_ms() - t0;
             let bagged = if members.len() > 1 { members.len() } else { 0 };
             let parameters = members.iter().map(|m| m.spec.parameter_count()).sum();
-            let shares = ensemble.map(|e| e.shares()).unwrap_or_default();
             let (shares, cv) = match ensemble {
-                Some(e) if shares.len() > 1 => (shares, Some(e.cv)),
+                Some(e) if e.members.len() > 1 => (e.shares(), Some(e.cv)),
                 _ => (Vec::new(), tr.cv),
             };
             rows.push(Row {
