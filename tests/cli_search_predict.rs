@@ -390,3 +390,89 @@ fn interrupt_saves_the_state_and_resume_continues_it() {
         stderr(&o)
     );
 }
+
+/// `--print-space` shows the task's default space; a partial `--space` file edits it, and the
+/// search proposes only from the edited space; a bad file names itself and the field.
+#[test]
+fn a_space_file_edits_the_default_space() {
+    let dir = workdir("space");
+    let o = automl(&[
+        "search",
+        "--data",
+        CUSTOMERS,
+        "--target",
+        "churned",
+        "--print-space",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let default: automl::search::space::SearchSpace =
+        serde_json::from_slice(&o.stdout).expect("the printed space is a space");
+    assert_eq!(default.depth, (1, 4));
+
+    let file = dir.join("space.json");
+    std::fs::write(
+        &file,
+        r#"{"depth": [1, 1], "width": {"min": 4, "max": 12}, "activations": ["tanh"]}"#,
+    )
+    .unwrap();
+    let o = automl(&[
+        "search",
+        "--data",
+        CUSTOMERS,
+        "--target",
+        "churned",
+        "--space",
+        p(&file),
+        "--print-space",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let edited: automl::search::space::SearchSpace = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((edited.depth, edited.width.max), ((1, 1), 12.0));
+    assert_eq!(
+        edited.learning_rate, default.learning_rate,
+        "other fields keep the default"
+    );
+
+    let run = dir.join("run.json");
+    let o = automl(&[
+        "search",
+        "--data",
+        CUSTOMERS,
+        "--target",
+        "churned",
+        "--space",
+        p(&file),
+        "--epochs",
+        "60",
+        "--max-epochs",
+        "3",
+        "--backend",
+        "cpu",
+        "--no-baselines",
+        "-q",
+        "--out",
+        p(&run),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let export: RunExport = serde_json::from_slice(&std::fs::read(&run).unwrap()).unwrap();
+    assert_eq!(export.space, edited);
+    assert!(export.trials.len() > 3);
+    for t in &export.trials {
+        let hidden = &t.spec.raw().hidden;
+        assert_eq!(hidden.len(), 1, "trial {}", t.id);
+        assert!((4..=12).contains(&hidden[0].width), "trial {}", t.id);
+        assert_eq!(hidden[0].activation, automl::model::Activation::Tanh);
+    }
+
+    std::fs::write(&file, r#"{"depth": [1, 2], "widht": {"max": 64}}"#).unwrap();
+    let space = p(&file).to_string();
+    fails(
+        &["search", "--space", &space, "-q"],
+        1,
+        "space.json: invalid search space: widht: unknown field",
+    );
+    std::fs::write(&file, r#"{"dropout": {"max": 2}}"#).unwrap();
+    fails(&["search", "--space", &space, "-q"], 1, "dropout");
+    std::fs::write(&file, "{\"depth\": [1, 2],\n}").unwrap();
+    fails(&["search", "--space", &space, "-q"], 1, "JSON line 2");
+}

@@ -1,6 +1,7 @@
 //! Hyperparameter and architecture search.
 //!
-//! - [`space`]: what may be searched, as data, and the one step from a sample to a [`Spec`](crate::model::Spec).
+//! - [`space`]: what may be searched, as data, and the one step from a sample to a [`Spec`](crate::model::Spec);
+//!   [`space_edit`]: a space edited by a partial JSON object (the CLI's `--space` file).
 //! - [`sampler`]: random, TPE and regularized evolution.
 //! - [`schedule`]: no early stopping, successive halving / Hyperband, ASHA.
 //! - [`cv`]: cross-validation of the finalists after the search phase.
@@ -15,6 +16,7 @@ pub mod run;
 pub mod sampler;
 pub mod schedule;
 pub mod space;
+pub mod space_edit;
 
 use serde::{Deserialize, Serialize};
 

@@ -11,6 +11,7 @@ use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::evolution::EvolutionConfig;
 use automl::search::sampler::{Objective, SamplerConfig};
 use automl::search::schedule::{Fidelity, Plan, SchedulerConfig};
+use automl::search::space::SearchSpace;
 use automl::search::Budget;
 use automl::Error;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -90,6 +91,15 @@ pub struct Args {
     /// Never retrain the winner on train + validation.
     #[arg(long)]
     no_refit: bool,
+    /// A JSON file editing the search space: an object with only the fields to change, e.g.
+    /// `{"depth": [1, 2], "width": {"max": 128}, "activations": ["relu", "tanh"]}`; every other
+    /// field keeps the task's default (see --print-space).
+    #[arg(long)]
+    space: Option<PathBuf>,
+    /// Print the search space the search would use (the task's default, edited by --space) as
+    /// JSON, and exit without searching.
+    #[arg(long)]
+    print_space: bool,
     /// Write the whole run as JSON here.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -107,7 +117,7 @@ pub struct Args {
     save_state: Option<PathBuf>,
     /// Continue a search saved with `--save-state`: data, settings, trials and the budget already
     /// spent come from the file.
-    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag", "no_ensemble"])]
+    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag", "no_ensemble", "space", "print_space"])]
     resume: Option<PathBuf>,
 }
 
@@ -210,7 +220,7 @@ fn open_search(args: &Args) -> Result<Search, Error> {
         })?;
         return Ok(Search::resume(state));
     }
-    let config = config(args);
+    let mut config = config(args);
     let task = args.task.as_deref().map(|t| match t {
         "regression" => TaskKind::Regression,
         _ => TaskKind::Classification,
@@ -223,11 +233,33 @@ fn open_search(args: &Args) -> Result<Search, Error> {
         args.exclude.clone(),
         args.seed,
     )?;
+    config.space = Some(space(args, &data)?);
     Search::new(config, &data).map_err(|e| Error::Input(e.to_string()))
+}
+
+/// The task's default space for `data`, edited by the `--space` file when one is given.
+fn space(args: &Args, data: &PreparedData) -> Result<SearchSpace, Error> {
+    let classification = matches!(data.task, Task::Classification { .. });
+    let default = SearchSpace::default_for(classification, data.train.rows());
+    let Some(path) = &args.space else {
+        return Ok(default);
+    };
+    let bytes = read_file(path)?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|e| Error::Input(format!("{} is not UTF-8 text: {e}", path.display())))?;
+    default
+        .with_overrides(text)
+        .map_err(|e| Error::Input(format!("{}: {e}", path.display())))
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
     let mut search = open_search(&args)?;
+    if args.print_space {
+        let json = serde_json::to_string_pretty(search.space())
+            .map_err(|e| Error::Input(format!("cannot encode the search space: {e}")))?;
+        println!("{json}");
+        return Ok(());
+    }
     let data = search.data().clone();
     let seed = search.config().seed;
     let (mut trainer, info) = block_on(Backend::choose(args.backend, search.trainer_data()))
