@@ -254,6 +254,7 @@ function searchConfig() {
     width: state.width,
     learning_rate: state.lr,
     dropout: state.dropout,
+    space_json: state.space || null,
   };
 }
 

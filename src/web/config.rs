@@ -37,6 +37,10 @@ pub struct PageConfig {
     pub learning_rate: (f64, f64),
     /// Dropout `[min, max]`.
     pub dropout: (f64, f64),
+    /// Further edits of the space as a JSON object (see [`SearchSpace::with_overrides`]),
+    /// applied over the ranges above.
+    #[serde(default)]
+    pub space_json: Option<String>,
 }
 
 /// Candidates trained together by ASHA and by "no early stopping".
@@ -84,16 +88,7 @@ impl PageConfig {
             }
         };
         let classification = matches!(data.task, Task::Classification { .. });
-        let mut space = SearchSpace::default_for(classification, data.train.rows());
-        space.depth = self.depth;
-        space.width = Range {
-            min: self.width.0,
-            max: self.width.1,
-            log: space.width.log,
-        };
-        space.learning_rate = Range::log(self.learning_rate.0, self.learning_rate.1);
-        space.dropout = Range::linear(self.dropout.0, self.dropout.1);
-        space.validate().map_err(|e| e.to_string())?;
+        let space = self.space(classification, data.train.rows())?;
         Ok(SearchConfig {
             seed: self.seed,
             space: Some(space),
@@ -107,5 +102,23 @@ impl PageConfig {
             max_epochs_per_step: 3,
             ..SearchConfig::default()
         })
+    }
+
+    /// The task's default space with the page's ranges and JSON edits, validated.
+    pub fn space(&self, classification: bool, train_rows: usize) -> Result<SearchSpace, String> {
+        let mut space = SearchSpace::default_for(classification, train_rows);
+        space.depth = self.depth;
+        space.width = Range {
+            min: self.width.0,
+            max: self.width.1,
+            log: space.width.log,
+        };
+        space.learning_rate = Range::log(self.learning_rate.0, self.learning_rate.1);
+        space.dropout = Range::linear(self.dropout.0, self.dropout.1);
+        if let Some(json) = self.space_json.as_deref().filter(|j| !j.trim().is_empty()) {
+            space = space.with_overrides(json).map_err(|e| e.to_string())?;
+        }
+        space.validate().map_err(|e| e.to_string())?;
+        Ok(space)
     }
 }

@@ -146,10 +146,12 @@ pub fn configure(roles: JsValue) -> Result<JsValue, JsValue> {
     set_table(table, roles)
 }
 
-/// The scheduler plan for the page's search settings (before any training).
+/// The scheduler plan for the page's search settings (before any training); also checks the
+/// search space, so that a bad edit is named while the user types.
 #[wasm_bindgen]
 pub fn plan(config: JsValue) -> Result<JsValue, JsValue> {
     let config: PageConfig = from_js(config, "search settings")?;
+    config.space(true, 4096).map_err(js_err)?;
     let scheduler = Scheduler::new(&config.scheduler().map_err(js_err)?, config.fidelity());
     to_js(&scheduler.plan())
 }

@@ -247,3 +247,36 @@ test("a bad CSV shows a readable error and the page stays usable", async () => {
     await browser.close();
   }
 });
+
+test("a link with search-space JSON searches only that space, and a bad edit is named", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    const space = '{"depth": [1, 1], "width": {"min": 4, "max": 16}, "activations": ["tanh"]}';
+    await page.goto(`${BASE_URL}/#dataset=iris&budget=4&seed=2&space=${encodeURIComponent(space)}&autorun=1`);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    assert.equal(await page.inputValue("#space-json"), space);
+    assert.equal(await page.evaluate(() => document.querySelector("#space-more").open), true);
+    const neural = (await leaderboardRows(page)).filter((r) => r.kind === "neural");
+    assert.ok(neural.length > 0, "networks on the leaderboard");
+    for (const r of neural) {
+      const m = /^(\d+)-tanh\b/.exec(r.model);
+      assert.ok(m && !r.model.includes("▸") && Number(m[1]) >= 4 && Number(m[1]) <= 16, `outside the space: ${r.model}`);
+    }
+    // Not JSON: the panel names it before anything runs.
+    await page.fill("#space-json", '{"depth": [1,');
+    await page.dispatchEvent("#space-json", "change");
+    await page.waitForSelector("#search-error:not([hidden])");
+    assert.match(await page.textContent("#search-error"), /Search space JSON: not valid JSON/);
+    assert.equal(await page.getAttribute("#space-json", "aria-invalid"), "true");
+    // JSON with an unknown field: the engine names the field in the plan box.
+    await page.fill("#space-json", '{"widht": {"max": 64}}');
+    await page.dispatchEvent("#space-json", "change");
+    await page.waitForFunction(() => document.querySelector("#plan .error")?.textContent.includes("widht"));
+    assert.match(await page.textContent("#plan .error"), /invalid search space: widht: unknown field/);
+    assert.ok(await page.isHidden("#search-error"));
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,6 +1,7 @@
 // Search panel: sampler, scheduler, budget, seed, weight inheritance, backend, search space
 // ranges, the scheduler plan preview, and start / pause / resume / stop.
 import { $, el, replace } from "./dom.js";
+import { spaceProblem } from "./url-state.js";
 
 const FIELDS = {
   sampler: "sampler",
@@ -49,6 +50,8 @@ export class SearchPanel {
       $(lo).value = String(state[key][0]);
       $(hi).value = String(state[key][1]);
     }
+    $("space-json").value = state.space ?? "";
+    if (state.space) $("space-more").open = true;
   }
 
   /**
@@ -100,6 +103,16 @@ export class SearchPanel {
         if (a > b) problems.push(`${l.label}: the minimum ${a} exceeds the maximum ${b}.`);
         else state[key] = [a, b];
       }
+    }
+    const spaceInput = $("space-json");
+    const spaceText = spaceInput.value.trim();
+    const spaceError = spaceText ? spaceProblem(spaceText) : null;
+    if (spaceError) {
+      spaceInput.setAttribute("aria-invalid", "true");
+      problems.push(`Search space JSON: ${spaceError}.`);
+    } else {
+      spaceInput.removeAttribute("aria-invalid");
+      state.space = spaceText;
     }
     this.showProblems(problems);
     return problems;

@@ -32,6 +32,7 @@ export function defaults() {
     width: [4, 128],
     lr: [0.0003, 0.3],
     dropout: [0, 0.3],
+    space: "",
     autorun: false,
     hide: [],
   };
@@ -117,6 +118,10 @@ export function parseHash(hash) {
       const r = parseRange(raw, RANGES[key]);
       if (r.error) warnings.push(r.error);
       else state[key] = r.value;
+    } else if (key === "space") {
+      const problem = spaceProblem(raw);
+      if (problem) warnings.push(`space: ${problem}`);
+      else state.space = raw.trim();
     } else if (key === "inherit" || key === "autorun") {
       if (raw === "1" || raw === "0") state[key] = raw === "1";
       else warnings.push(`${key} must be 0 or 1, not "${raw}"`);
@@ -130,6 +135,22 @@ export function parseHash(hash) {
     }
   }
   return { state, warnings, empty: false };
+}
+
+/**
+ * Why `text` cannot be search-space edits (null when it can): it must be a JSON object of at
+ * most 2,000 characters. The engine checks the fields themselves.
+ */
+export function spaceProblem(text) {
+  if (text.length > 2000) return "the JSON has more than 2,000 characters";
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return `not valid JSON (${err.message})`;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return 'expected a JSON object such as {"depth": [1, 2]}';
+  return null;
 }
 
 function rangeText([lo, hi]) {
@@ -153,6 +174,7 @@ export function toHash(state) {
   for (const key of Object.keys(RANGES)) {
     if (state[key] && rangeText(state[key]) !== rangeText(d[key])) params.set(key, rangeText(state[key]));
   }
+  if (state.space) params.set("space", state.space);
   if (state.inherit) params.set("inherit", "1");
   if (state.autorun) params.set("autorun", "1");
   if (state.hide?.length) params.set("hide", state.hide.join(","));
