@@ -396,14 +396,12 @@ fn interrupt_saves_the_state_and_resume_continues_it() {
 #[test]
 fn a_space_file_edits_the_default_space() {
     let dir = workdir("space");
-    let o = automl(&[
-        "search",
-        "--data",
-        CUSTOMERS,
-        "--target",
-        "churned",
-        "--print-space",
-    ]);
+    let churned = |extra: &[&str]| {
+        let mut args = vec!["search", "--data", CUSTOMERS, "--target", "churned"];
+        args.extend_from_slice(extra);
+        automl(&args)
+    };
+    let o = churned(&["--print-space"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let default: automl::search::space::SearchSpace =
         serde_json::from_slice(&o.stdout).expect("the printed space is a space");
@@ -415,16 +413,7 @@ fn a_space_file_edits_the_default_space() {
         r#"{"depth": [1, 1], "width": {"min": 4, "max": 12}, "activations": ["tanh"]}"#,
     )
     .unwrap();
-    let o = automl(&[
-        "search",
-        "--data",
-        CUSTOMERS,
-        "--target",
-        "churned",
-        "--space",
-        p(&file),
-        "--print-space",
-    ]);
+    let o = churned(&["--space", p(&file), "--print-space"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let edited: automl::search::space::SearchSpace = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!((edited.depth, edited.width.max), ((1, 1), 12.0));
@@ -434,12 +423,7 @@ fn a_space_file_edits_the_default_space() {
     );
 
     let run = dir.join("run.json");
-    let o = automl(&[
-        "search",
-        "--data",
-        CUSTOMERS,
-        "--target",
-        "churned",
+    let o = churned(&[
         "--space",
         p(&file),
         "--epochs",
