@@ -18,6 +18,13 @@ fn automl(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `automl search` on customers.csv with target `churned` and the `extra` arguments.
+fn search_churned(extra: &[&str]) -> Output {
+    let mut args = vec!["search", "--data", CUSTOMERS, "--target", "churned"];
+    args.extend_from_slice(extra);
+    automl(&args)
+}
+
 fn workdir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
@@ -230,12 +237,7 @@ fn user_errors_have_exit_codes_and_clear_messages() {
 
     // A model whose columns the new file lacks.
     let model = dir.join("best.json");
-    let o = automl(&[
-        "search",
-        "--data",
-        CUSTOMERS,
-        "--target",
-        "churned",
+    let o = search_churned(&[
         "--epochs",
         "20",
         "--max-epochs",
@@ -396,12 +398,7 @@ fn interrupt_saves_the_state_and_resume_continues_it() {
 #[test]
 fn a_space_file_edits_the_default_space() {
     let dir = workdir("space");
-    let churned = |extra: &[&str]| {
-        let mut args = vec!["search", "--data", CUSTOMERS, "--target", "churned"];
-        args.extend_from_slice(extra);
-        automl(&args)
-    };
-    let o = churned(&["--print-space"]);
+    let o = search_churned(&["--print-space"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let default: automl::search::space::SearchSpace =
         serde_json::from_slice(&o.stdout).expect("the printed space is a space");
@@ -413,7 +410,7 @@ fn a_space_file_edits_the_default_space() {
         r#"{"depth": [1, 1], "width": {"min": 4, "max": 12}, "activations": ["tanh"]}"#,
     )
     .unwrap();
-    let o = churned(&["--space", p(&file), "--print-space"]);
+    let o = search_churned(&["--space", p(&file), "--print-space"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let edited: automl::search::space::SearchSpace = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!((edited.depth, edited.width.max), ((1, 1), 12.0));
@@ -423,7 +420,7 @@ fn a_space_file_edits_the_default_space() {
     );
 
     let run = dir.join("run.json");
-    let o = churned(&[
+    let o = search_churned(&[
         "--space",
         p(&file),
         "--epochs",
