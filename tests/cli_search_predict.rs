@@ -18,6 +18,16 @@ fn automl(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A short CPU search without baselines, quietly.
+const QUICK: &[&str] = &[
+    "--max-epochs",
+    "3",
+    "--backend",
+    "cpu",
+    "--no-baselines",
+    "-q",
+];
+
 /// `automl search` on customers.csv with target `churned` and the `extra` arguments.
 fn search_churned(extra: &[&str]) -> Output {
     let mut args = vec!["search", "--data", CUSTOMERS, "--target", "churned"];
@@ -237,18 +247,7 @@ fn user_errors_have_exit_codes_and_clear_messages() {
 
     // A model whose columns the new file lacks.
     let model = dir.join("best.json");
-    let o = search_churned(&[
-        "--epochs",
-        "20",
-        "--max-epochs",
-        "3",
-        "--backend",
-        "cpu",
-        "--no-baselines",
-        "-q",
-        "--model",
-        p(&model),
-    ]);
+    let o = search_churned(&[QUICK, &["--epochs", "20", "--model", p(&model)]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
     let fewer = dir.join("fewer.csv");
     let text: String = std::fs::read_to_string(CUSTOMERS)
@@ -420,20 +419,13 @@ fn a_space_file_edits_the_default_space() {
     );
 
     let run = dir.join("run.json");
-    let o = search_churned(&[
-        "--space",
-        p(&file),
-        "--epochs",
-        "60",
-        "--max-epochs",
-        "3",
-        "--backend",
-        "cpu",
-        "--no-baselines",
-        "-q",
-        "--out",
-        p(&run),
-    ]);
+    let o = search_churned(
+        &[
+            QUICK,
+            &["--space", p(&file), "--epochs", "60", "--out", p(&run)],
+        ]
+        .concat(),
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let export: RunExport = serde_json::from_slice(&std::fs::read(&run).unwrap()).unwrap();
     assert_eq!(export.space, edited);
