@@ -379,11 +379,10 @@ pub type SearchState = Search;
 impl Search {
     /// Creates a search; validates the configuration and the space.
     pub fn new(config: SearchConfig, data: &PreparedData) -> Result<Search, SearchError> {
-        let classification = matches!(data.task, Task::Classification { .. });
         let space = config
             .space
             .clone()
-            .unwrap_or_else(|| SearchSpace::default_for(classification, data.train.rows()));
+            .unwrap_or_else(|| SearchSpace::default_for_data(data));
         space.validate().map_err(SearchError::Space)?;
         let f = config.fidelity;
         if f.min_epochs == 0 || f.min_epochs > f.max_epochs || f.eta < 2 {

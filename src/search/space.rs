@@ -265,6 +265,12 @@ impl SearchSpace {
         }
     }
 
+    /// The default space for `data`: its task, batch sizes bounded by its training rows.
+    pub fn default_for_data(data: &crate::data::PreparedData) -> SearchSpace {
+        let classification = matches!(data.task, crate::data::Task::Classification { .. });
+        SearchSpace::default_for(classification, data.train.rows())
+    }
+
     /// Checks every field; run once before a search starts.
     pub fn validate(&self) -> Result<(), SpaceError> {
         use crate::model::spec::limits::{MAX_HIDDEN_LAYERS, MAX_WIDTH};

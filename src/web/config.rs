@@ -115,10 +115,11 @@ impl PageConfig {
         };
         space.learning_rate = Range::log(self.learning_rate.0, self.learning_rate.1);
         space.dropout = Range::linear(self.dropout.0, self.dropout.1);
-        if let Some(json) = self.space_json.as_deref().filter(|j| !j.trim().is_empty()) {
-            space = space.with_overrides(json).map_err(|e| e.to_string())?;
-        }
-        space.validate().map_err(|e| e.to_string())?;
-        Ok(space)
+        let edited = match self.space_json.as_deref().filter(|j| !j.trim().is_empty()) {
+            // `with_overrides` validates the edited space.
+            Some(json) => space.with_overrides(json),
+            None => space.validate().map(|()| space),
+        };
+        edited.map_err(|e| e.to_string())
     }
 }

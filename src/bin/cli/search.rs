@@ -239,8 +239,7 @@ fn open_search(args: &Args) -> Result<Search, Error> {
 
 /// The task's default space for `data`, edited by the `--space` file when one is given.
 fn space(args: &Args, data: &PreparedData) -> Result<SearchSpace, Error> {
-    let classification = matches!(data.task, Task::Classification { .. });
-    let default = SearchSpace::default_for(classification, data.train.rows());
+    let default = SearchSpace::default_for_data(data);
     let Some(path) = &args.space else {
         return Ok(default);
     };
