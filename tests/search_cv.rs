@@ -191,6 +191,10 @@ fn folds_partition_train_and_validation_rows() {
     assert!(search.winner_ensemble().is_none());
     let best = search.leaderboard().unwrap().best_neural().unwrap();
     assert!(best.refit && best.bag == 0);
+    // Its training time counts the search phase, its folds and the refit.
+    let (winner, _) = search.best().unwrap();
+    assert!(winner.retrain_ms > 0.0);
+    assert_eq!(best.train_ms, winner.train_ms + winner.retrain_ms);
 }
 
 #[test]
@@ -348,6 +352,16 @@ fn the_winner_is_an_ensemble_chosen_on_out_of_fold_predictions() {
         .map(|m| spec(m.trial).parameter_count() * m.models.len())
         .sum();
     assert_eq!(row.parameters, Some(params));
+    // Its training time counts every member's search phase and fold models.
+    let time: f64 = e
+        .members
+        .iter()
+        .map(|m| &search.trials()[m.trial as usize])
+        .inspect(|t| assert!(t.retrain_ms > 0.0, "trial {} trained on folds", t.id))
+        .map(|t| t.train_ms + t.retrain_ms)
+        .sum();
+    assert_eq!(row.train_ms, time);
+    assert!(row.train_ms > lead.train_ms + lead.retrain_ms);
     let classes = data.task.outputs();
     let mut mix = vec![0f64; data.test.rows() * classes];
     for (m, s) in e.members.iter().zip(&shares) {

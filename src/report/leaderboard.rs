@@ -35,7 +35,9 @@ pub struct Row {
     pub test: Metrics,
     /// Epochs trained (neural rows).
     pub epochs: Option<u32>,
-    /// Training time in milliseconds.
+    /// Training time in milliseconds. For a network, every network of the tested model counts
+    /// with all its training: the search phase, its cross-validation folds and a refit (for an
+    /// ensemble, the sum over its members).
     pub train_ms: f64,
     /// Inference time per 1,000 rows in milliseconds.
     pub infer_ms_per_1000: f64,

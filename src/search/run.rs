@@ -230,8 +230,13 @@ pub struct Trial {
     pub status: TrialStatus,
     /// Metrics of every epoch trained.
     pub curve: Vec<EpochMetrics>,
-    /// Training time attributed to this trial (its share of each group's wall time).
+    /// Training time attributed to this trial in the search phase (its share of each group's
+    /// wall time).
     pub train_ms: f64,
+    /// Training time spent after the search phase on networks of this trial's spec: its fold
+    /// models in cross-validation (its share of each group's wall time) and a refit.
+    #[serde(default)]
+    pub retrain_ms: f64,
     /// Cross-validated score, when the trial was a cross-validation finalist.
     #[serde(default)]
     pub cv: Option<CvScore>,
@@ -810,6 +815,7 @@ impl Search {
                 .filter(|e| i == 0 && e.lead() == Some(trial));
             if i == 0 && ensemble.is_none() && !self.pre_refit.contains_key(&trial) {
                 if let Some(rt) = refit.as_deref_mut() {
+                    let t0 = now_ms();
                     let id = rt.add(tr.spec.clone(), None)?;
                     rt.train(&[id], tr.epochs()).await?;
                     let new = rt.weights(id).await?;
@@ -817,8 +823,14 @@ impl Search {
                     self.pre_refit
                         .insert(trial, std::mem::replace(&mut weights, new.clone()));
                     self.kept.insert(trial, new);
+                    if let Some(t) = self.trials.get_mut(trial as usize) {
+                        t.retrain_ms += now_ms() - t0;
+                    }
                 }
             }
+            let Some(tr) = self.trials.get(trial as usize) else {
+                continue;
+            };
             // Validation metrics come from weights that never trained on validation rows: the
             // search-phase ones of a refit or bagged winner.
             let refitted = self.pre_refit.get(&trial);
@@ -848,6 +860,16 @@ impl Search {
                 Some(e) if e.members.len() > 1 => (e.shares(), Some(e.cv)),
                 _ => (Vec::new(), tr.cv),
             };
+            // Every network of the model counts: each member's search phase and retraining.
+            let train_ms = match ensemble {
+                Some(e) => e
+                    .members
+                    .iter()
+                    .filter_map(|m| self.trials.get(m.trial as usize))
+                    .map(|t| t.train_ms + t.retrain_ms)
+                    .sum(),
+                None => tr.train_ms + tr.retrain_ms,
+            };
             rows.push(Row {
                 rank: 0,
                 model: tr.spec.summary(),
@@ -857,7 +879,7 @@ impl Search {
                 valid: self.score(&valid, &self.data.valid.y),
                 test: self.score(&test, &self.data.test.y),
                 epochs: Some(tr.epochs()),
-                train_ms: tr.train_ms,
+                train_ms,
                 infer_ms_per_1000: infer * 1000.0 / self.data.test.rows().max(1) as f64,
                 refit: refitted,
                 bag: bagged as u32,

@@ -296,6 +296,7 @@ impl Search {
             status: TrialStatus::Running,
             curve: Vec::new(),
             train_ms: 0.0,
+            retrain_ms: 0.0,
             cv: None,
         });
         Ok(id)

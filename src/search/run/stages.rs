@@ -134,12 +134,14 @@ impl Search {
 
     /// The cross-validation candidates among `ranked` trials, with their estimated cost over
     /// `k` folds: the trial's own measured training time, scaled by `k - 1` and by the fold's
-    /// training rows over the search's.
+    /// training rows over the search's. Only trials whose search-phase weights are kept qualify:
+    /// the winner's leaderboard row takes its validation metrics from them.
     pub(super) fn cv_offers(&self, ranked: &[u32], k: usize) -> Vec<Offer> {
         let n = self.data.train.rows() + self.data.valid.rows();
         let scale = k.saturating_sub(1) as f64 * n as f64 / self.data.train.rows().max(1) as f64;
         ranked
             .iter()
+            .filter(|t| self.kept.contains_key(t))
             .filter_map(|&t| self.trials.get(t as usize))
             .filter(|t| t.objective().is_some_and(|o| o != Objective::WORST) && t.epochs() > 0)
             .take(self.config.cv_candidates)
@@ -312,8 +314,13 @@ impl Search {
                 break;
             };
             let group: Vec<CandidateId> = active.iter().map(|&i| ids[i]).collect();
+            let t1 = now_ms();
             let results = trainer.train(&group, k).await?;
+            let share = (now_ms() - t1) / group.len() as f64;
             for (&i, curve) in active.iter().zip(results) {
+                if let Some(tr) = self.trials.get_mut(stage.candidates[i] as usize) {
+                    tr.retrain_ms += share;
+                }
                 self.cv_epochs += curve.len() as u64;
                 if let Some(m) = curve.last() {
                     last[i] = *m;
@@ -392,10 +399,12 @@ impl Search {
             if !self.pre_refit.contains_key(&trial) {
                 let tr = &self.trials[trial as usize];
                 let (spec, epochs) = (tr.spec.clone(), tr.epochs());
+                let t0 = now_ms();
                 let id = trainer.add(spec, None)?;
                 let curve = trainer.train(&[id], epochs).await?;
                 let weights = trainer.weights(id).await?;
                 trainer.remove(id);
+                self.trials[trial as usize].retrain_ms += now_ms() - t0;
                 let trained = curve.iter().map(|c| c.len()).sum::<usize>();
                 let diverged =
                     (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged);
