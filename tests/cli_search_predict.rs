@@ -166,6 +166,46 @@ fn predict_reproduces_the_leaderboard_test_accuracy() {
         "predict gives test accuracy {accuracy}, the leaderboard says {}",
         test.accuracy
     );
+
+    // Values the model cannot use as they are still get a prediction, and a warning each.
+    let odd = dir.join("odd.csv");
+    std::fs::write(
+        &odd,
+        "customer_id,signup_date,age,plan,region,monthly_spend,support_calls,newsletter,tenure_months\n\
+         C1,2024-05-17,abc,basic,west,21.12,0,yes,71\n\
+         C2,2024-05-17,40,diamond,west,21.12,0,yes,71\n\
+         C3,2024-05-17,41,gold,west,21.12,0,yes,71\n\
+         C4,,,,,,,,\n",
+    )
+    .unwrap();
+    let o = automl(&[
+        "predict",
+        "--model",
+        p(&dir.join("best.json")),
+        "--data",
+        p(&odd),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 5);
+    let warning = |text: &str| format!("warning: {}: {text}", odd.display());
+    assert!(
+        err.contains(&warning(
+            "column \"age\": 1 value is not a number (in row 1: \"abc\"); encoded as missing"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&warning(
+            "column \"plan\": 2 values are not among the model's categories (first in row 2: \"diamond\")"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().count(),
+        2,
+        "missing values are not warned about: {err}"
+    );
 }
 
 #[test]
@@ -448,4 +488,34 @@ fn a_space_file_edits_the_default_space() {
     fails(&["search", "--space", &space, "-q"], 1, "dropout");
     std::fs::write(&file, "{\"depth\": [1, 2],\n}").unwrap();
     fails(&["search", "--space", &space, "-q"], 1, "JSON line 2");
+}
+
+#[test]
+fn search_reports_what_happens_to_the_rows_even_when_quiet() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/missing_target.csv");
+    let mut args = vec![
+        "search", "--data", file, "--target", "target", "--epochs", "6",
+    ];
+    args.extend_from_slice(QUICK);
+    let o = automl(&args);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let warning = |text: &str| format!("warning: {file}: {text}");
+    assert!(
+        err.contains(&warning(
+            "2 rows have no value in the target column \"target\" and are dropped"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&warning(
+            "classes with a single row (kept in the training part only, never scored): c"
+        )),
+        "{err}"
+    );
+    // The small epoch budget is used: the leaderboard has networks.
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("   1  "),
+        "{err}"
+    );
 }

@@ -95,6 +95,20 @@ fn invalid_fractions_and_tiny_data_fail() {
 }
 
 #[test]
+fn classes_too_small_to_share_fill_empty_parts_from_the_largest_class() {
+    // Two rows per class: rounding leaves validation and test empty; each gets a training row
+    // of the class with the most training rows at that moment, so training keeps both classes.
+    let labels = [0u32, 0, 1, 1];
+    for seed in 0..20 {
+        let s = split::stratified_split(Some(&labels), 4, Fractions::default(), seed).unwrap();
+        assert_eq!((s.train.len(), s.valid.len(), s.test.len()), (2, 1, 1));
+        let mut classes: Vec<u32> = s.train.iter().map(|&r| labels[r]).collect();
+        classes.sort_unstable();
+        assert_eq!(classes, [0, 1], "seed {seed}: {s:?}");
+    }
+}
+
+#[test]
 fn kfold_covers_rows_once_and_stratifies() {
     let labels: Vec<u32> = (0..100).map(|i| (i % 4 == 0) as u32).collect();
     let rows: Vec<usize> = (0..100).collect();
@@ -238,11 +252,27 @@ fn new_csv_rows_are_encoded_exactly_like_training_rows() {
     let new = b"tenure_months;plan;age;signup_date;region;monthly_spend;support_calls;newsletter\n\
                 12;platinum;NA;2023-05-01;north;12,5;3;yes\n\
                 80;basic;abc;;;;0;no\n";
-    let (x, rows) = p
+    let (x, rows, notes) = p
         .preparation
-        .transform_csv(new, &CsvOptions::default())
+        .transform_csv_noted(new, &CsvOptions::default())
         .unwrap();
     assert_eq!((rows, x.len()), (2, 2 * w));
+    // Each value that could not be used as it is gets a note; missing values do not.
+    assert_eq!(
+        notes,
+        [
+            "column \"age\": 1 value is not a number (in row 2: \"abc\"); encoded as missing",
+            "column \"plan\": 1 value is not one of the model's categories (in row 1: \"platinum\"); encoded as no known category",
+        ]
+    );
+    let (_, _, none) = p
+        .preparation
+        .transform_csv_noted(&bytes, &CsvOptions::default())
+        .unwrap();
+    assert!(
+        none.is_empty(),
+        "the training file has nothing to note: {none:?}"
+    );
     assert!(x.iter().all(|v| v.is_finite()));
     let f = |name: &str, row: usize| {
         x[row * w + p.feature_names.iter().position(|n| n == name).unwrap()]

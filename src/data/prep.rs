@@ -190,6 +190,39 @@ impl Encoder {
     }
 }
 
+impl Encoder {
+    /// Whether a raw value that is not a missing-value token could not be used as it is: it
+    /// does not parse as the column's type, or it is a category without its own column.
+    fn cannot_use(&self, raw: &str, cell: Cell<'_>) -> bool {
+        match (self, cell) {
+            (_, Cell::Missing) => !is_missing(raw),
+            (Encoder::OneHot { levels, .. }, Cell::Str(s)) => !levels.iter().any(|l| l == s),
+            _ => false,
+        }
+    }
+
+    /// What the values [`Encoder::cannot_use`] flags are (singular or plural), and how they
+    /// are encoded.
+    fn cannot_use_text(&self, one: bool) -> (&'static str, &'static str) {
+        let what = match (self, one) {
+            (Encoder::Numeric { boolean: true, .. }, true) => "is not a yes/no value",
+            (Encoder::Numeric { boolean: true, .. }, false) => "are not yes/no values",
+            (Encoder::Numeric { .. }, true) => "is not a number",
+            (Encoder::Numeric { .. }, false) => "are not numbers",
+            (Encoder::Date { .. }, true) => "is not a date",
+            (Encoder::Date { .. }, false) => "are not dates",
+            (Encoder::OneHot { .. }, true) => "is not one of the model's categories",
+            (Encoder::OneHot { .. }, false) => "are not among the model's categories",
+        };
+        let how = match self {
+            Encoder::OneHot { other: true, .. } => "encoded as \"other\"",
+            Encoder::OneHot { .. } => "encoded as no known category",
+            _ => "encoded as missing",
+        };
+        (what, how)
+    }
+}
+
 /// A raw value on its way into an encoder.
 #[derive(Debug, Clone, Copy)]
 enum Cell<'a> {
@@ -412,6 +445,19 @@ impl Preparation {
         bytes: &[u8],
         options: &CsvOptions,
     ) -> Result<(Vec<f32>, usize), DataError> {
+        self.transform_csv_noted(bytes, options)
+            .map(|(x, rows, _)| (x, rows))
+    }
+
+    /// [`Preparation::transform_csv`], also saying for each column which values it could not
+    /// use as they are: values that do not parse as the column's type (encoded as missing) and
+    /// categories the model has no column for (unseen in training, or pooled into "other"
+    /// there), each with a count and the first row (1-based data row) and value.
+    pub fn transform_csv_noted(
+        &self,
+        bytes: &[u8],
+        options: &CsvOptions,
+    ) -> Result<(Vec<f32>, usize, Vec<String>), DataError> {
         let options = CsvOptions {
             header: Some(true),
             ..options.clone()
@@ -438,21 +484,45 @@ impl Preparation {
         let width = self.width();
         let mut x = Vec::new();
         let mut rows = 0;
+        // Per input: how many values it could not use, and the first (row, value).
+        let mut odd: Vec<(usize, Option<(usize, String)>)> = vec![(0, None); self.inputs.len()];
         source.for_each_row(|row| {
             let start = x.len();
             x.resize(start + width, 0.0);
             let mut at = start;
-            for (input, &j) in self.inputs.iter().zip(&index) {
+            for ((input, &j), odd) in self.inputs.iter().zip(&index).zip(&mut odd) {
                 let raw = row.field(j);
                 let w = input.encoder.width();
-                input
-                    .encoder
-                    .write(input.encoder.parse(&raw, decimal_comma), &mut x[at..at + w]);
+                let cell = input.encoder.parse(&raw, decimal_comma);
+                if input.encoder.cannot_use(&raw, cell) {
+                    odd.0 += 1;
+                    odd.1
+                        .get_or_insert_with(|| (row.number, raw.trim().to_string()));
+                }
+                input.encoder.write(cell, &mut x[at..at + w]);
                 at += w;
             }
             rows += 1;
             Ok(())
         })?;
-        Ok((x, rows))
+        let notes = self
+            .inputs
+            .iter()
+            .zip(odd)
+            .filter_map(|(input, (n, first))| {
+                let (row, value) = first?;
+                let (values, first) = if n == 1 {
+                    ("value", "")
+                } else {
+                    ("values", "first ")
+                };
+                let (what, how) = input.encoder.cannot_use_text(n == 1);
+                Some(format!(
+                    "column {:?}: {n} {values} {what} ({first}in row {row}: {value:?}); {how}",
+                    input.column
+                ))
+            })
+            .collect();
+        Ok((x, rows, notes))
     }
 }

@@ -108,7 +108,7 @@ pub fn stratified_split(
             split.test.is_empty()
         };
         if wanted && empty && split.train.len() > 1 {
-            let moved = split.train.remove(0);
+            let moved = split.train.remove(largest_class_row(labels, &split.train));
             if part == 1 {
                 split.valid.push(moved);
             } else {
@@ -127,6 +127,28 @@ pub fn stratified_split(
     order.shuffle(&mut split.valid);
     order.shuffle(&mut split.test);
     Ok(split)
+}
+
+/// Position in `train` of a row of the class with the most rows there (the first such row);
+/// 0 without labels.
+fn largest_class_row(labels: Option<&[u32]>, train: &[usize]) -> usize {
+    let Some(labels) = labels else {
+        return 0;
+    };
+    let class = |&r: &usize| labels.get(r).copied().unwrap_or(0);
+    let mut counts = std::collections::BTreeMap::new();
+    for r in train {
+        *counts.entry(class(r)).or_insert(0usize) += 1;
+    }
+    // The largest class; ties go to the lowest class number.
+    let largest = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(&c, _)| c);
+    train
+        .iter()
+        .position(|r| Some(class(r)) == largest)
+        .unwrap_or(0)
 }
 
 /// Assigns `rows` to `k` folds (stratified by `labels[row]` when given); returns the rows of

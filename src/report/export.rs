@@ -584,13 +584,14 @@ impl ModelFile {
     }
 
     /// Prepares raw CSV rows (same columns as training; the target may be absent) exactly as in
-    /// training and predicts them.
+    /// training and predicts them. Also returns what the preparation could not use as it is
+    /// (see [`crate::data::Preparation::transform_csv_noted`]).
     pub fn predict_csv(
         &self,
         bytes: &[u8],
         options: &crate::data::CsvOptions,
-    ) -> Result<Predicted, crate::data::DataError> {
-        let (x, _rows) = self.preparation.transform_csv(bytes, options)?;
-        Ok(self.predict_features(&x))
+    ) -> Result<(Predicted, Vec<String>), crate::data::DataError> {
+        let (x, _rows, notes) = self.preparation.transform_csv_noted(bytes, options)?;
+        Ok((self.predict_features(&x), notes))
     }
 }

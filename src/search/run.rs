@@ -752,7 +752,8 @@ impl Search {
     }
 
     fn run_baseline(&mut self, kind: BaselineKind) -> Event {
-        let fit = baselines::fit(kind, &self.data, self.config.seed).map_err(|e| e.to_string());
+        // The event and the result name the baseline already: keep only what failed.
+        let fit = baselines::fit(kind, &self.data, self.config.seed).map_err(|e| e.message);
         let event = Event::BaselineFinished {
             name: kind.name().into(),
             valid: fit

@@ -60,13 +60,15 @@ impl<'a> Source<'a> {
 }
 
 /// Loads and prepares a dataset: seeded stratified split, preparation fitted on the training rows.
+/// Also returns the profile's warnings about the file (rows dropped for a missing target, odd
+/// values in a typed column, classes with a single row), each prefixed with the file's name.
 pub fn prepared(
     source: &Source<'_>,
     target: Option<String>,
     task: Option<TaskKind>,
     excluded: Vec<String>,
     seed: u64,
-) -> Result<PreparedData, Error> {
+) -> Result<(PreparedData, Vec<String>), Error> {
     let roles = RoleOptions {
         target,
         task,
@@ -81,10 +83,9 @@ pub fn prepared(
     match source {
         Source::Builtin(id) => {
             let table = builtin::load(id, &Default::default())?;
-            Ok(
-                prepare(&table, &options)
-                    .map_err(|e| Error::Input(format!("builtin:{id}: {e}")))?,
-            )
+            let data = prepare(&table, &options)
+                .map_err(|e| Error::Input(format!("builtin:{id}: {e}")))?;
+            Ok((data, Vec::new()))
         }
         Source::File(path) => {
             let bytes = read_file(path)?;
@@ -97,8 +98,13 @@ pub fn prepared(
                 roles,
                 ..LoadOptions::default()
             };
-            let (table, _) = load_csv(&bytes, &name, &load).map_err(in_file)?;
-            prepare(&table, &options).map_err(in_file)
+            let (table, profile) = load_csv(&bytes, &name, &load).map_err(in_file)?;
+            let warnings = profile
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", path.display()))
+                .collect();
+            Ok((prepare(&table, &options).map_err(in_file)?, warnings))
         }
     }
 }

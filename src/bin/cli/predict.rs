@@ -47,9 +47,12 @@ pub fn run(args: Args) -> Result<(), Error> {
         delimiter: args.delimiter,
         ..CsvOptions::default()
     };
-    let predicted = model
+    let (predicted, notes) = model
         .predict_csv(&bytes, &options)
         .map_err(|e| Error::Input(format!("{}: {e}", args.data.display())))?;
+    for note in notes {
+        eprintln!("warning: {}: {note}", args.data.display());
+    }
     let text = predictions_csv(&model.task, &predicted)?;
     match &args.out {
         Some(path) => {

@@ -226,13 +226,17 @@ fn open_search(args: &Args) -> Result<Search, Error> {
         _ => TaskKind::Classification,
     });
     let source = Source::parse(args.data.as_deref());
-    let data = prepared(
+    let (data, warnings) = prepared(
         &source,
         args.target.clone(),
         task,
         args.exclude.clone(),
         args.seed,
     )?;
+    // Printed even with --quiet: they say what happens to the user's rows.
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
     config.space = Some(space(args, &data)?);
     Search::new(config, &data).map_err(|e| Error::Input(e.to_string()))
 }
@@ -490,9 +494,10 @@ impl View {
                         .map(|t| t.spec.summary())
                         .unwrap_or_default();
                     self.line(format!(
-                        "new best: trial {trial} ({summary}) val {} {} after {epochs} epochs",
+                        "new best: trial {trial} ({summary}) val {} {} after {}",
                         self.metric,
-                        self.show(objective.primary)
+                        self.show(objective.primary),
+                        epochs_text(*epochs)
                     ));
                 }
             }
@@ -535,7 +540,10 @@ impl View {
             } => self.line(if *diverged {
                 format!("refit of trial {trial} diverged; its search weights are kept")
             } else {
-                format!("refit trial {trial} on {rows} train + valid rows for {epochs} epochs")
+                format!(
+                    "refit trial {trial} on {rows} train + valid rows for {}",
+                    epochs_text(*epochs)
+                )
             }),
             Event::WinnerBagged {
                 trial,
@@ -597,6 +605,15 @@ fn plan_text(plan: &Plan) -> String {
         out += &format!("\n  bracket s={}: {}", b.s, rungs.join(" → "));
     }
     out
+}
+
+/// "1 epoch", "n epochs".
+fn epochs_text(n: u32) -> String {
+    if n == 1 {
+        "1 epoch".into()
+    } else {
+        format!("{n} epochs")
+    }
 }
 
 #[cfg(test)]

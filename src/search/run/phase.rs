@@ -76,7 +76,7 @@ impl Search {
             let trial = self.start_trial(target, trainer, events).await?;
             self.scheduler.start(trial, target);
         }
-        let group: Vec<(u32, u32)> = self
+        let mut group: Vec<(u32, u32)> = self
             .scheduler
             .active()
             .into_iter()
@@ -98,6 +98,12 @@ impl Search {
         if let (_, Some(left)) = self.budget_left() {
             k = k.min((left / group.len() as u64).min(u32::MAX as u64) as u32);
             if k == 0 {
+                // Fewer epochs left than candidates: the first ones get one epoch each, so a
+                // small budget is used up rather than left untrained.
+                group.truncate(left as usize);
+                k = 1;
+            }
+            if group.is_empty() {
                 return self.close_search_phase(trainer, events).await;
             }
         }

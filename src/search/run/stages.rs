@@ -100,8 +100,9 @@ impl Search {
                 self,
                 events,
                 format!(
-                    "cross-validating the top candidate ({} epochs × {k} folds, about {:.1} s) does not fit into the budget left",
+                    "cross-validating the top candidate ({} epoch{} × {k} folds, about {:.1} s) does not fit into the budget left",
                     offers[0].epochs,
+                    if offers[0].epochs == 1 { "" } else { "s" },
                     offers[0].estimate_ms / 1000.0
                 ),
             );
