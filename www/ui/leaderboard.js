@@ -46,7 +46,7 @@ export class Leaderboard {
     const rows = run.leaderboard ? this.finalRows(run) : this.liveRows(run);
     replace(this.table, this.header(run), el("tbody", {}, rows));
     this.caption.textContent = run.leaderboard
-      ? `Final leaderboard: networks ranked by cross-validated ${run.scoreName} where the top candidates were cross-validated, otherwise by validation ${run.scoreName}; "(bag of k)" marks a winner that is the mean of its k cross-validation fold models, "(ensemble of m, k nets)" one that is a weighted mean of m cross-validated trials' fold models chosen on their out-of-fold predictions (its cross-validated score is the ensemble's), "(refit)" one retrained on train + validation; test scores measured once, at the end.`
+      ? `Final leaderboard: networks ranked by cross-validated ${run.scoreName} where the top candidates were cross-validated, otherwise by validation ${run.scoreName}; "(bag of k)" marks a winner that is the mean of its k cross-validation fold models, "(ensemble of m, k nets)" one that is a weighted mean of m cross-validated trials' fold models chosen on their out-of-fold predictions (its cross-validated score is the ensemble's), "(refit)" one retrained on train + validation; train time counts every network of a row's model (search, cross-validation folds, refit); test scores measured once, at the end.`
       : `Live: candidates by last validation ${run.scoreName}, with the baselines as they finish.`;
     this.table.dataset.final = String(!!run.leaderboard);
     this.markSelected(this.selected);
