@@ -519,3 +519,26 @@ fn search_reports_what_happens_to_the_rows_even_when_quiet() {
         "{err}"
     );
 }
+
+#[test]
+fn the_summary_line_says_the_baselines_were_fitted_before_the_budget() {
+    let o = automl(&[
+        "search",
+        "--data",
+        "builtin:iris",
+        "--epochs",
+        "30",
+        "--max-epochs",
+        "3",
+        "--backend",
+        "cpu",
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("searched "))
+        .unwrap_or_else(|| panic!("no summary line: {err}"));
+    assert!(line.contains(" s (baselines fitted before: "), "{line}");
+    assert!(line.ends_with("candidate-epochs"), "{line}");
+}
