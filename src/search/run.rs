@@ -804,34 +804,27 @@ impl Search {
         let finalists = self.finalist_ids();
         let mut refit = refit;
         for (i, &trial) in finalists.iter().enumerate() {
-            let (Some(tr), Some(weights)) =
-                (self.trials.get(trial as usize), self.kept.get(&trial))
+            // A finalist has a trial and kept weights; without them it has no row.
+            let Some(weights) = self
+                .kept
+                .get(&trial)
+                .filter(|_| (trial as usize) < self.trials.len())
             else {
                 continue;
             };
             let mut weights = weights.clone();
-            let ensemble = self
-                .ensemble
-                .as_ref()
-                .filter(|e| i == 0 && e.lead() == Some(trial));
-            if i == 0 && ensemble.is_none() && !self.pre_refit.contains_key(&trial) {
+            let leads_ensemble =
+                i == 0 && self.ensemble.as_ref().and_then(|e| e.lead()) == Some(trial);
+            if i == 0 && !leads_ensemble && !self.pre_refit.contains_key(&trial) {
                 if let Some(rt) = refit.as_deref_mut() {
-                    let t0 = now_ms();
-                    let id = rt.add(tr.spec.clone(), None)?;
-                    rt.train(&[id], tr.epochs()).await?;
-                    let new = rt.weights(id).await?;
-                    rt.remove(id);
+                    let (new, _) = self.retrain(rt, trial).await?;
                     self.pre_refit
                         .insert(trial, std::mem::replace(&mut weights, new.clone()));
                     self.kept.insert(trial, new);
-                    if let Some(t) = self.trials.get_mut(trial as usize) {
-                        t.retrain_ms += now_ms() - t0;
-                    }
                 }
             }
-            let Some(tr) = self.trials.get(trial as usize) else {
-                continue;
-            };
+            let tr = &self.trials[trial as usize];
+            let ensemble = self.ensemble.as_ref().filter(|_| leads_ensemble);
             // Validation metrics come from weights that never trained on validation rows: the
             // search-phase ones of a refit or bagged winner.
             let refitted = self.pre_refit.get(&trial);

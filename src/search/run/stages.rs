@@ -398,14 +398,8 @@ impl Search {
     ) -> Result<(), SearchError> {
         if let Some(&trial) = self.ranked().first() {
             if !self.pre_refit.contains_key(&trial) {
-                let tr = &self.trials[trial as usize];
-                let (spec, epochs) = (tr.spec.clone(), tr.epochs());
-                let t0 = now_ms();
-                let id = trainer.add(spec, None)?;
-                let curve = trainer.train(&[id], epochs).await?;
-                let weights = trainer.weights(id).await?;
-                trainer.remove(id);
-                self.trials[trial as usize].retrain_ms += now_ms() - t0;
+                let epochs = self.trials[trial as usize].epochs();
+                let (weights, curve) = self.retrain(trainer, trial).await?;
                 let trained = curve.iter().map(|c| c.len()).sum::<usize>();
                 let diverged =
                     (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged);
@@ -424,6 +418,27 @@ impl Search {
         }
         self.set_phase(Phase::Stopped);
         Ok(())
+    }
+
+    /// Trains `trial`'s spec from scratch on `trainer`'s data for the epochs it trained, and
+    /// adds the time to its [`Trial::retrain_ms`]: the weights and the curve.
+    pub(super) async fn retrain<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        trial: u32,
+    ) -> Result<(Weights, Vec<Vec<EpochMetrics>>), SearchError> {
+        let tr = self
+            .trials
+            .get(trial as usize)
+            .ok_or(TrainError::UnknownCandidate(CandidateId(trial)))?;
+        let (spec, epochs) = (tr.spec.clone(), tr.epochs());
+        let t0 = now_ms();
+        let id = trainer.add(spec, None)?;
+        let curve = trainer.train(&[id], epochs).await?;
+        let weights = trainer.weights(id).await?;
+        trainer.remove(id);
+        self.trials[trial as usize].retrain_ms += now_ms() - t0;
+        Ok((weights, curve))
     }
 }
 
