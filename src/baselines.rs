@@ -31,8 +31,18 @@ use smartcore::tree::decision_tree_regressor::{
 };
 use std::fmt;
 
-/// Training rows above which the (quadratic-time) SVC is skipped.
-pub const SVC_MAX_ROWS: usize = 2000;
+/// Largest fit cost, in [`svc_cost`] units, for which the SVC is fitted. Its fit time grows with
+/// the square of the training rows: on one core natively, 1,020 rows of 20 noisy features took
+/// 7 s (cost 7.3e7), of 100 features 13 s (1.6e8), of 300 features 30 s (3.6e8), and 1,980 rows
+/// of 20 features 38 s (2.7e8). Digits (1,078 rows × 64 features, 1.3e8) stays in.
+pub const SVC_MAX_COST: f64 = 1.5e8;
+
+/// The SVC's fit cost estimate: `train_rows² × (features + 50)` (kernel evaluations, each linear
+/// in the features, plus a per-pair overhead of the solver).
+pub fn svc_cost(train_rows: usize, features: usize) -> f64 {
+    let n = train_rows as f64;
+    n * n * (features as f64 + 50.0)
+}
 
 /// The classical models on the leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,8 +84,9 @@ impl BaselineKind {
         }
     }
 
-    /// The baselines that apply to a task and training size, in the order they run.
-    pub fn for_task(task: &Task, train_rows: usize) -> Vec<BaselineKind> {
+    /// The baselines that apply to a task and training size (rows × prepared features), in the
+    /// order they run; [`BaselineKind::skipped`] names the ones left out and why.
+    pub fn for_task(task: &Task, train_rows: usize, features: usize) -> Vec<BaselineKind> {
         use BaselineKind::*;
         match task {
             Task::Classification { .. } => {
@@ -87,12 +98,30 @@ impl BaselineKind {
                     Knn,
                     GaussianNb,
                 ];
-                if train_rows <= SVC_MAX_ROWS {
+                if svc_cost(train_rows, features) <= SVC_MAX_COST {
                     v.push(Svc);
                 }
                 v
             }
             Task::Regression => vec![Mean, Ridge, DecisionTree, RandomForest, Knn],
+        }
+    }
+
+    /// The baselines of the task that [`BaselineKind::for_task`] leaves out for this size, with
+    /// the reason to show.
+    pub fn skipped(task: &Task, train_rows: usize, features: usize) -> Vec<(BaselineKind, String)> {
+        match task {
+            Task::Classification { .. } if svc_cost(train_rows, features) > SVC_MAX_COST => {
+                vec![(
+                    BaselineKind::Svc,
+                    format!(
+                        "not fitted: {train_rows} training rows × {features} features are too many \
+                         for it (its fit time grows with the square of the rows; it is fitted up to \
+                         about 1,000 rows of 100 features, or 1,700 rows of 1)"
+                    ),
+                )]
+            }
+            _ => Vec::new(),
         }
     }
 }
@@ -414,6 +443,42 @@ pub fn iris_logistic_regression(seed: u64) -> Result<f64, BaselineError> {
 
 #[cfg(test)]
 mod tests {
+    use super::{BaselineKind, Task};
+
+    fn classes() -> Task {
+        Task::Classification {
+            classes: vec!["a".into(), "b".into()],
+        }
+    }
+
+    #[test]
+    fn the_svc_is_left_out_of_large_data_and_says_why() {
+        // Digits' training part is in; a wide or a long table is out, with the reason.
+        for (rows, features, fitted) in [
+            (1078, 64, true),
+            (1020, 20, true),
+            (1000, 100, true),
+            (1700, 1, true),
+            (1200, 310, false),
+            (1980, 20, false),
+        ] {
+            let kinds = BaselineKind::for_task(&classes(), rows, features);
+            let skipped = BaselineKind::skipped(&classes(), rows, features);
+            assert_eq!(
+                kinds.contains(&BaselineKind::Svc),
+                fitted,
+                "{rows} × {features}"
+            );
+            assert_eq!(skipped.is_empty(), fitted, "{rows} × {features}");
+            for (kind, reason) in skipped {
+                assert_eq!(kind, BaselineKind::Svc);
+                assert!(reason.contains(&format!("{rows} training rows × {features} features")));
+            }
+        }
+        // Regression has no SVC to leave out.
+        assert!(BaselineKind::skipped(&Task::Regression, 5000, 300).is_empty());
+    }
+
     #[test]
     fn iris_logistic_regression_is_accurate() {
         let acc = super::iris_logistic_regression(1).unwrap();

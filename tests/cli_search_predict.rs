@@ -265,6 +265,12 @@ fn user_errors_have_exit_codes_and_clear_messages() {
     fails(&["search", "--budget", "0s", "-q"], 2, "--budget");
     fails(&["search", "--sampler", "tpe", "--inherit"], 2, "--inherit");
     fails(&["search", "--backend", "tpu"], 2, "unknown backend");
+    fails(
+        &["search", "--cv-folds", "1", "-q"],
+        2,
+        "1 fold cannot cross-validate",
+    );
+    fails(&["search", "--cv-folds", "21", "-q"], 2, "between 2 and 20");
 
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{\"format\": \"automl-model\"}").unwrap();

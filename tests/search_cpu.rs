@@ -418,3 +418,52 @@ fn waiting_trials_move_off_the_trainer_without_changing_the_search() {
         );
     }
 }
+
+#[test]
+fn baselines_left_out_for_the_data_are_announced_and_not_fitted() {
+    // 2 features, 3,500 rows: 2,100 training rows are too many for the SVC's quadratic fit.
+    let options = builtin::ToyOptions {
+        samples: 3500,
+        ..Default::default()
+    };
+    let table = builtin::load("gaussians", &options).unwrap();
+    let data = prepare(&table, &PrepareOptions::default()).unwrap();
+    let mut c = config(
+        SamplerConfig::Random,
+        SchedulerConfig::None { parallel: 4 },
+        8,
+    );
+    c.baselines = true;
+    let mut search = Search::new(c, &data).unwrap();
+    let mut trainer = CpuTrainer::new(search.train_data());
+    let first = block_on(search.step(&mut trainer)).unwrap();
+    assert!(matches!(first[0], Event::SearchStarted { .. }), "{first:?}");
+    let skipped: Vec<_> = first
+        .iter()
+        .filter_map(|e| match e {
+            Event::BaselineSkipped { name, reason } => Some((name.as_str(), reason.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(skipped.len(), 1, "{first:?}");
+    assert_eq!(skipped[0].0, "SVC (RBF)");
+    assert!(
+        skipped[0].1.contains("2100 training rows × 2 features"),
+        "{}",
+        skipped[0].1
+    );
+    // The other baselines run; the SVC does not.
+    let mut fitted = Vec::new();
+    while fitted.len() < 6 {
+        for e in block_on(search.step(&mut trainer)).unwrap() {
+            if let Event::BaselineFinished { name, .. } = e {
+                fitted.push(name);
+            }
+        }
+    }
+    assert!(!fitted.iter().any(|n| n.starts_with("SVC")), "{fitted:?}");
+    assert!(search
+        .baselines()
+        .iter()
+        .all(|b| b.kind.name() != "SVC (RBF)"));
+}

@@ -396,7 +396,7 @@ function sayStage(stage) {
 function finish() {
   page.paused = false;
   setRunState("done");
-  progress.say(`Search finished: ${run.trials.size} candidates, ${run.baselines.length} baselines.`, "done");
+  progress.say(`Search finished: ${run.trials.size} candidates, ${run.baselines.filter((b) => b.valid).length} baselines.`, "done");
   const best = run.leaderboard?.rows?.find((r) => r.kind === "neural");
   if (best && page.selected === null) showCandidate(best.trial);
 }

@@ -128,6 +128,14 @@ pub enum Event {
         /// Why it failed, if it did.
         error: Option<String>,
     },
+    /// A classical baseline of the task is not fitted on this data (e.g. the SVC on too many rows
+    /// for its quadratic fit time); sent once, before the baselines run.
+    BaselineSkipped {
+        /// Baseline name.
+        name: String,
+        /// Why, to show as it is.
+        reason: String,
+    },
     /// The search phase ended and the top candidates are cross-validated (one fold per step).
     CrossValidationStarted {
         /// Folds.

@@ -418,7 +418,7 @@ impl Search {
             )));
         }
         let baseline_queue = if config.baselines {
-            BaselineKind::for_task(&data.task, data.train.rows())
+            BaselineKind::for_task(&data.task, data.train.rows(), data.feature_names.len())
         } else {
             Vec::new()
         };
@@ -689,6 +689,15 @@ impl Search {
         match self.phase {
             Phase::NotStarted => {
                 events.push(self.started_event());
+                if self.config.baselines {
+                    let (rows, features) = (self.data.train.rows(), self.data.feature_names.len());
+                    for (kind, reason) in BaselineKind::skipped(&self.data.task, rows, features) {
+                        events.push(Event::BaselineSkipped {
+                            name: kind.name().into(),
+                            reason,
+                        });
+                    }
+                }
                 self.phase = Phase::Baselines { next: 0 };
             }
             Phase::Baselines { next } => {

@@ -58,7 +58,8 @@ export class Leaderboard {
       items.push({ kind: "neural", trial: t.trial, model: t.summary, params: t.parameters, epochs: t.curve.length, valid: t.validScore, cv: t.cv?.score, state: t.state });
     }
     for (const b of run.baselines) {
-      items.push({ kind: "baseline", model: b.name, valid: primary(b.valid), state: b.error ? "failed" : "finished", error: b.error, trainMs: b.fit_ms });
+      const state = b.skipped ? "skipped" : b.error ? "failed" : "finished";
+      items.push({ kind: "baseline", model: b.name, valid: primary(b.valid), state, error: b.error ?? b.skipped, trainMs: b.fit_ms });
     }
     items.sort((a, b) => (run.better(a.valid, b.valid) ? -1 : run.better(b.valid, a.valid) ? 1 : 0));
     return items.map((r, i) =>

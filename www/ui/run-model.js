@@ -128,6 +128,10 @@ export class RunModel {
         this.baselines.push(e);
         changed.add("leaderboard");
         break;
+      case "baseline_skipped":
+        this.baselines.push({ name: e.name, valid: null, fit_ms: 0, error: null, skipped: e.reason });
+        changed.add("leaderboard");
+        break;
       case "cross_validation_started":
         this.stage = { kind: "cv", folds: e.folds, candidates: e.candidates.length, rows: e.rows, done: 0 };
         changed.add("stage");

@@ -70,7 +70,7 @@ pub struct Args {
     /// Folds of the cross-validation of the top candidates after the search phase (0 = off).
     /// With it, up to 25 % of the budget is held back for it and the winner is the best
     /// cross-validated candidate.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=20))]
+    #[arg(long, default_value_t = 5, value_parser = parse_cv_folds)]
     cv_folds: u32,
     /// How many of the top candidates (by validation score) are cross-validated, at most.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=64))]
@@ -143,6 +143,20 @@ fn parse_budget(s: &str) -> Result<f64, String> {
         return Err(format!("{s:?} must be more than 0 and at most a week"));
     }
     Ok(seconds)
+}
+
+/// `--cv-folds`: 0 turns the stage off; otherwise 2 to 20 folds (one fold would leave no rows
+/// to train on, and silently skipping the stage would hide that).
+fn parse_cv_folds(s: &str) -> Result<u32, String> {
+    let folds: u32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number of folds"))?;
+    match folds {
+        0 | 2..=20 => Ok(folds),
+        1 => Err("1 fold cannot cross-validate (no rows would be left to train on); use 0 to turn the stage off, or 2 to 20 folds".into()),
+        _ => Err(format!("{folds} folds; between 2 and 20 are allowed (0 = off)")),
+    }
 }
 
 /// A usage error found after parsing (exit code 2, clap's format).
@@ -482,6 +496,9 @@ impl View {
                     (None, Some(e)) => self.line(format!("baseline {name:<22} failed: {e}")),
                     (None, None) => {}
                 }
+            }
+            Event::BaselineSkipped { name, reason } => {
+                self.line(format!("baseline {name:<22} {reason}"))
             }
             Event::TrialFinished {
                 trial,
