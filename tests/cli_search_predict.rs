@@ -548,3 +548,54 @@ fn the_summary_line_says_the_baselines_were_fitted_before_the_budget() {
     assert!(line.contains(" s (baselines fitted before: "), "{line}");
     assert!(line.ends_with("candidate-epochs"), "{line}");
 }
+
+#[test]
+fn search_names_a_column_that_encodes_to_nothing_on_the_training_rows() {
+    // "rare" has a value in 2 of 200 rows; with some split seed, neither is a training row.
+    let dir = workdir("dropped");
+    let file = dir.join("rare.csv");
+    let mut csv = String::from("x,rare,y\n");
+    for i in 0..200 {
+        let rare = match i {
+            7 => "1.5",
+            57 => "2.5",
+            _ => "",
+        };
+        csv.push_str(&format!("{},{rare},{}\n", i % 17, i % 2));
+    }
+    std::fs::write(&file, &csv).unwrap();
+    let (table, _) = load_csv(csv.as_bytes(), "rare.csv", &LoadOptions::default()).unwrap();
+    let seed = (1..200u64)
+        .find(|&seed| {
+            let options = PrepareOptions {
+                seed,
+                ..PrepareOptions::default()
+            };
+            let data = prepare(&table, &options).unwrap();
+            data.preparation.dropped == ["rare"]
+        })
+        .expect("a seed whose training part has no value of \"rare\"");
+    let seed = seed.to_string();
+    let mut args = vec![
+        "search",
+        "--data",
+        p(&file),
+        "--target",
+        "y",
+        "--epochs",
+        "6",
+        "--seed",
+        &seed,
+    ];
+    args.extend_from_slice(QUICK);
+    let o = automl(&args);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(&format!(
+            "warning: {}: column \"rare\" is not used: on the training rows it has no value",
+            p(&file)
+        )),
+        "{err}"
+    );
+}

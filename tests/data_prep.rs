@@ -352,3 +352,32 @@ fn rare_levels_pool_into_other_and_level_cap_applies() {
         3
     );
 }
+
+#[test]
+fn a_column_of_rare_values_is_excluded_with_its_reason_not_dropped_silently() {
+    // "ticket": 150 values, each in 2 of 300 rows, below the 1 % one-hot encoding keeps.
+    let bytes = std::fs::read(format!(
+        "{}/tests/data/rare_levels.csv",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let (t, profile) = load_csv(&bytes, "rare_levels.csv", &LoadOptions::default()).unwrap();
+    let column = |name: &str| profile.columns.iter().find(|c| c.name == name).unwrap();
+    let reason = column("ticket").excluded_reason.clone().unwrap_or_default();
+    assert!(
+        reason.starts_with(
+            "too many rare values: 150 distinct, the most frequent in only 2 of 300 rows"
+        ),
+        "{reason}"
+    );
+    assert_eq!(column("colour").excluded_reason, None);
+    assert_eq!(profile.features, 2);
+    let p = prepare(&t, &PrepareOptions::default()).unwrap();
+    assert!(
+        p.preparation.dropped.is_empty(),
+        "{:?}",
+        p.preparation.dropped
+    );
+    assert!(!p.feature_names.iter().any(|n| n.starts_with("ticket")));
+    assert!(p.feature_names.iter().any(|n| n.starts_with("colour=")));
+}

@@ -266,7 +266,10 @@ pub struct Preparation {
     pub feature_names: Vec<String>,
     /// Target column name.
     pub target: String,
-    /// Raw inputs dropped because no training row had a value.
+    /// Raw inputs that encode to nothing on the training rows: no training row has a value, or
+    /// (text values) none of them is frequent enough to keep (see [`EncodeOptions`]). The column
+    /// profile excludes such columns already when they are so on all rows; this catches what
+    /// only the split shows.
     pub dropped: Vec<String>,
 }
 

@@ -57,6 +57,34 @@ pub(crate) struct Roles {
     pub y: Vec<f32>,
 }
 
+/// Why a text-valued column would encode to nothing: one-hot encoding keeps the values that
+/// occur in at least [`EncodeOptions::min_level_share`](super::prep::EncodeOptions) of the
+/// (training) rows, so a column whose every value is rarer than that carries no feature. Judged
+/// on all rows here, so that the profile says so before a split exists.
+fn rare_levels(c: &Column) -> Option<String> {
+    let ColumnValues::Levels { codes, levels } = &c.values else {
+        return None;
+    };
+    let share = super::prep::EncodeOptions::default().min_level_share;
+    let min_count = ((share * codes.len() as f64).ceil() as usize).max(1);
+    let mut counts = vec![0usize; levels.len()];
+    for &code in codes {
+        if let Some(n) = counts.get_mut(code as usize) {
+            *n += 1;
+        }
+    }
+    let most = counts.iter().copied().max().unwrap_or(0);
+    (most > 0 && most < min_count).then(|| {
+        format!(
+            "too many rare values: {} distinct, the most frequent in only {most} of {} rows; \
+             one-hot encoding keeps values found in {} % of the rows, so nothing would be left",
+            levels.len(),
+            codes.len(),
+            share * 100.0
+        )
+    })
+}
+
 fn first_value(c: &Column) -> String {
     match &c.values {
         ColumnValues::Numbers(v) => v
@@ -218,6 +246,8 @@ pub(crate) fn resolve(table: &Table, options: &RoleOptions) -> Result<Roles, Dat
             )
         } else if c.kind == ColumnKind::IdLike && !included {
             Some("ID-like: a different value in each row, so it cannot generalise".to_string())
+        } else if let Some(reason) = rare_levels(c) {
+            Some(reason)
         } else {
             features.push(j);
             None

@@ -99,12 +99,20 @@ pub fn prepared(
                 ..LoadOptions::default()
             };
             let (table, profile) = load_csv(&bytes, &name, &load).map_err(in_file)?;
-            let warnings = profile
+            let data = prepare(&table, &options).map_err(in_file)?;
+            let mut warnings: Vec<String> = profile
                 .warnings
                 .iter()
                 .map(|w| format!("{}: {w}", path.display()))
                 .collect();
-            Ok((prepare(&table, &options).map_err(in_file)?, warnings))
+            warnings.extend(data.preparation.dropped.iter().map(|c| {
+                format!(
+                    "{}: column {c:?} is not used: on the training rows it has no value, or no value \
+                     frequent enough to encode",
+                    path.display()
+                )
+            }));
+            Ok((data, warnings))
         }
     }
 }
