@@ -248,6 +248,38 @@ test("a bad CSV shows a readable error and the page stays usable", async () => {
   }
 });
 
+test("a baseline left out for the data stays on the leaderboard with its reason", async () => {
+  // 3,000 rows: 1,800 training rows are too many for the SVC's quadratic fit time.
+  let state = 7;
+  const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const lines = ["a,b,label"];
+  for (let i = 0; i < 3000; i++) {
+    const [a, b] = [next() * 4 - 2, next() * 4 - 2];
+    lines.push(`${a.toFixed(3)},${b.toFixed(3)},${a * b + next() - 0.5 > 0 ? "yes" : "no"}`);
+  }
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#budget=3&seed=1`);
+    await waitForEngine(page);
+    await page.waitForSelector("#profile-table");
+    await page.setInputFiles("#csv-file", { name: "many-rows.csv", mimeType: "text/csv", buffer: Buffer.from(`${lines.join("\n")}\n`) });
+    await page.waitForFunction(() => document.querySelector("#profile .profile-head")?.textContent.includes("many-rows"));
+    await page.click("#start");
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    const svc = await page.$eval('#leaderboard tbody tr[data-model="SVC (RBF)"]', (tr) => ({ state: tr.dataset.state, title: tr.title, text: tr.textContent }));
+    await page.locator("#leaderboard").screenshot({ path: join(SHOTS, "playground-baseline-skipped.png") });
+    assert.equal(svc.state, "skipped");
+    assert.match(svc.title, /^not fitted: 1[78]\d\d training rows × 2 features are too many for it/);
+    const rows = await leaderboardRows(page);
+    assert.ok(rows.some((r) => r.kind === "baseline" && r.test !== ""), "the other baselines are ranked");
+    assert.ok(rows.some((r) => r.kind === "neural"), "networks are ranked");
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
 test("a link with search-space JSON searches only that space, and a bad edit is named", async () => {
   const t = await openPage({ webgpu: false });
   const { browser, page } = t;

@@ -82,6 +82,26 @@ export class Leaderboard {
   }
 
   finalRows(run) {
+    return [...this.rankedFinalRows(run), ...this.unfittedBaselineRows(run)];
+  }
+
+  /** Baselines that were skipped or failed: unranked, after the ranked rows, with the reason. */
+  unfittedBaselineRows(run) {
+    return run.baselines
+      .filter((b) => !b.valid)
+      .map((b) => {
+        const state = b.skipped ? "skipped" : "failed";
+        const cells = ["–", b.name, "baseline", "–", "–", "–", "–", "–", "–", "–"];
+        return el(
+          "tr",
+          { dataset: { model: b.name, kind: "baseline", trial: "", testScore: "", state }, title: b.skipped ?? b.error ?? null },
+          cells.map((c, i) => (i === 1 ? this.modelCell(c, null) : el("td", { class: i === 0 || i >= 3 ? "num" : "" }, c))),
+          el("td", {}, el("span", { class: `state s-${state}` }, state)),
+        );
+      });
+  }
+
+  rankedFinalRows(run) {
     return run.leaderboard.rows.map((r) => {
       const test = primary(r.test);
       const t = r.trial !== null && r.trial !== undefined ? run.trials.get(r.trial) : null;
