@@ -9,6 +9,7 @@
 use crate::data::{PreparedData, Task};
 use crate::platform::now_ms;
 use serde::{Deserialize, Serialize};
+use smartcore::algorithm::neighbour::KNNAlgorithmName;
 use smartcore::ensemble::random_forest_classifier::{
     RandomForestClassifier, RandomForestClassifierParameters,
 };
@@ -42,6 +43,38 @@ pub const SVC_MAX_COST: f64 = 1.5e8;
 pub fn svc_cost(train_rows: usize, features: usize) -> f64 {
     let n = train_rows as f64;
     n * n * (features as f64 + 50.0)
+}
+
+/// Largest prediction cost, in [`knn_cost`] units, for which k-NN is fitted. Predicting compares
+/// every scored row with every training row: natively, 12,000 training rows of 25 features took
+/// 16 s to score 8,000 rows (cost 2.4e9); digits (1,078 × 719 rows × 64 features) costs 5e7.
+pub const KNN_MAX_COST: f64 = 5e8;
+
+/// k-NN's prediction cost estimate: `train_rows × scored_rows × features` (distance terms).
+pub fn knn_cost(size: DataSize) -> f64 {
+    size.train_rows as f64 * size.scored_rows as f64 * size.features.max(1) as f64
+}
+
+/// What a baseline's cost depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataSize {
+    /// Rows it is fitted on.
+    pub train_rows: usize,
+    /// Rows it predicts (validation + test).
+    pub scored_rows: usize,
+    /// Prepared features.
+    pub features: usize,
+}
+
+impl DataSize {
+    /// The size of prepared data.
+    pub fn of(data: &PreparedData) -> DataSize {
+        DataSize {
+            train_rows: data.train.rows(),
+            scored_rows: data.valid.rows() + data.test.rows(),
+            features: data.feature_names.len(),
+        }
+    }
 }
 
 /// The classical models on the leaderboard.
@@ -84,45 +117,63 @@ impl BaselineKind {
         }
     }
 
-    /// The baselines that apply to a task and training size (rows × prepared features), in the
-    /// order they run; [`BaselineKind::skipped`] names the ones left out and why.
-    pub fn for_task(task: &Task, train_rows: usize, features: usize) -> Vec<BaselineKind> {
+    /// Every baseline of a task, in the order they run.
+    fn of_task(task: &Task) -> Vec<BaselineKind> {
         use BaselineKind::*;
         match task {
-            Task::Classification { .. } => {
-                let mut v = vec![
-                    Majority,
-                    LogisticRegression,
-                    DecisionTree,
-                    RandomForest,
-                    Knn,
-                    GaussianNb,
-                ];
-                if svc_cost(train_rows, features) <= SVC_MAX_COST {
-                    v.push(Svc);
-                }
-                v
-            }
+            Task::Classification { .. } => vec![
+                Majority,
+                LogisticRegression,
+                DecisionTree,
+                RandomForest,
+                Knn,
+                GaussianNb,
+                Svc,
+            ],
             Task::Regression => vec![Mean, Ridge, DecisionTree, RandomForest, Knn],
         }
     }
 
+    /// Why this baseline is not fitted on data of this size: the ones whose time grows
+    /// quadratically (the SVC's fit, k-NN's prediction) are left out beyond a cost bound.
+    fn too_costly(self, size: DataSize) -> Option<String> {
+        let DataSize {
+            train_rows,
+            scored_rows,
+            features,
+        } = size;
+        match self {
+            BaselineKind::Svc if svc_cost(train_rows, features) > SVC_MAX_COST => Some(format!(
+                "not fitted: {train_rows} training rows × {features} features are too many for it \
+                 (its fit time grows with the square of the rows; it is fitted up to about 1,000 \
+                 rows of 100 features, or 1,700 rows of 1)"
+            )),
+            BaselineKind::Knn if knn_cost(size) > KNN_MAX_COST => Some(format!(
+                "not fitted: comparing {scored_rows} validation and test rows with {train_rows} \
+                 training rows × {features} features would take too long (its time grows with \
+                 training rows × predicted rows × features; it is fitted up to about 5,000 \
+                 training rows of 20 features)"
+            )),
+            _ => None,
+        }
+    }
+
+    /// The baselines that apply to a task and data size, in the order they run;
+    /// [`BaselineKind::skipped`] names the ones left out and why.
+    pub fn for_task(task: &Task, size: DataSize) -> Vec<BaselineKind> {
+        Self::of_task(task)
+            .into_iter()
+            .filter(|k| k.too_costly(size).is_none())
+            .collect()
+    }
+
     /// The baselines of the task that [`BaselineKind::for_task`] leaves out for this size, with
     /// the reason to show.
-    pub fn skipped(task: &Task, train_rows: usize, features: usize) -> Vec<(BaselineKind, String)> {
-        match task {
-            Task::Classification { .. } if svc_cost(train_rows, features) > SVC_MAX_COST => {
-                vec![(
-                    BaselineKind::Svc,
-                    format!(
-                        "not fitted: {train_rows} training rows × {features} features are too many \
-                         for it (its fit time grows with the square of the rows; it is fitted up to \
-                         about 1,000 rows of 100 features, or 1,700 rows of 1)"
-                    ),
-                )]
-            }
-            _ => Vec::new(),
-        }
+    pub fn skipped(task: &Task, size: DataSize) -> Vec<(BaselineKind, String)> {
+        Self::of_task(task)
+            .into_iter()
+            .filter_map(|k| k.too_costly(size).map(|reason| (k, reason)))
+            .collect()
     }
 }
 
@@ -157,6 +208,13 @@ pub struct BaselineFit {
     pub fit_ms: f64,
     /// Inference time per 1,000 rows in milliseconds.
     pub infer_ms_per_1000: f64,
+}
+
+impl BaselineFit {
+    /// Time it took to predict `data`'s validation and test rows, in milliseconds.
+    pub fn predict_ms(&self, data: &PreparedData) -> f64 {
+        self.infer_ms_per_1000 * (data.valid.rows() + data.test.rows()) as f64 / 1000.0
+    }
 }
 /// Why a baseline could not be trained.
 #[derive(Debug, Clone, PartialEq)]
@@ -332,7 +390,9 @@ pub fn fit(
                 let model = KNNRegressor::fit(
                     &train,
                     &targets,
-                    KNNRegressorParameters::default().with_k(k),
+                    KNNRegressorParameters::default()
+                        .with_k(k)
+                        .with_algorithm(KNNAlgorithmName::LinearSearch),
                 )
                 .map_err(f)?;
                 (
@@ -343,7 +403,9 @@ pub fn fit(
                 let model = KNNClassifier::fit(
                     &train,
                     &labels_i32,
-                    KNNClassifierParameters::default().with_k(k),
+                    KNNClassifierParameters::default()
+                        .with_k(k)
+                        .with_algorithm(KNNAlgorithmName::LinearSearch),
                 )
                 .map_err(f)?;
                 (
@@ -443,7 +505,7 @@ pub fn iris_logistic_regression(seed: u64) -> Result<f64, BaselineError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{BaselineKind, Task};
+    use super::{BaselineKind, DataSize, Task};
 
     fn classes() -> Task {
         Task::Classification {
@@ -451,32 +513,55 @@ mod tests {
         }
     }
 
+    /// The default split's size: 60 % training rows, 40 % scored.
+    fn size(train_rows: usize, features: usize) -> DataSize {
+        DataSize {
+            train_rows,
+            scored_rows: train_rows * 2 / 3,
+            features,
+        }
+    }
+
     #[test]
-    fn the_svc_is_left_out_of_large_data_and_says_why() {
-        // Digits' training part is in; a wide or a long table is out, with the reason.
-        for (rows, features, fitted) in [
-            (1078, 64, true),
-            (1020, 20, true),
-            (1000, 100, true),
-            (1700, 1, true),
-            (1200, 310, false),
-            (1980, 20, false),
+    fn quadratic_baselines_are_left_out_of_large_data_and_say_why() {
+        // Digits' training part keeps both; a wide or a long table loses the SVC, a longer one
+        // k-NN too.
+        for (rows, features, svc, knn) in [
+            (1078, 64, true, true),
+            (1020, 20, true, true),
+            (1000, 100, true, true),
+            (1700, 1, true, true),
+            (1200, 310, false, true),
+            (1980, 20, false, true),
+            (5000, 20, false, true),
+            (12000, 25, false, false),
+            (3000, 300, false, false),
         ] {
-            let kinds = BaselineKind::for_task(&classes(), rows, features);
-            let skipped = BaselineKind::skipped(&classes(), rows, features);
+            let kinds = BaselineKind::for_task(&classes(), size(rows, features));
+            let skipped = BaselineKind::skipped(&classes(), size(rows, features));
             assert_eq!(
                 kinds.contains(&BaselineKind::Svc),
-                fitted,
+                svc,
                 "{rows} × {features}"
             );
-            assert_eq!(skipped.is_empty(), fitted, "{rows} × {features}");
+            assert_eq!(
+                kinds.contains(&BaselineKind::Knn),
+                knn,
+                "{rows} × {features}"
+            );
+            assert_eq!(kinds.len() + skipped.len(), 7, "{rows} × {features}");
             for (kind, reason) in skipped {
-                assert_eq!(kind, BaselineKind::Svc);
+                assert!(!kinds.contains(&kind));
+                assert!(reason.starts_with("not fitted: "), "{reason}");
                 assert!(reason.contains(&format!("{rows} training rows × {features} features")));
             }
         }
-        // Regression has no SVC to leave out.
-        assert!(BaselineKind::skipped(&Task::Regression, 5000, 300).is_empty());
+        // Regression has no SVC; k-NN is left out as for classification.
+        let kinds = BaselineKind::for_task(&Task::Regression, size(1980, 20));
+        assert_eq!(kinds.len(), 5);
+        let skipped = BaselineKind::skipped(&Task::Regression, size(12000, 25));
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].0, BaselineKind::Knn);
     }
 
     #[test]

@@ -545,7 +545,10 @@ fn the_summary_line_says_the_baselines_were_fitted_before_the_budget() {
         .lines()
         .find(|l| l.starts_with("searched "))
         .unwrap_or_else(|| panic!("no summary line: {err}"));
-    assert!(line.contains(" s (baselines fitted before: "), "{line}");
+    assert!(
+        line.contains(" s (baselines fitted and scored before: "),
+        "{line}"
+    );
     assert!(line.ends_with("candidate-epochs"), "{line}");
 }
 

@@ -125,6 +125,10 @@ pub enum Event {
         valid: Option<Metrics>,
         /// Fit time.
         fit_ms: f64,
+        /// Time it took to predict the validation and test rows (scored before the search starts;
+        /// the test predictions are only read at the end).
+        #[serde(default)]
+        predict_ms: f64,
         /// Why it failed, if it did.
         error: Option<String>,
     },

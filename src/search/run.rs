@@ -18,7 +18,7 @@ use super::sampler::{Objective, Observation, Sampler, SamplerConfig};
 use super::schedule::{Action, Fidelity, Scheduler, SchedulerConfig};
 use super::space::{Sample, SearchSpace, SpaceError, SpecShape};
 use super::Budget;
-use crate::baselines::{self, BaselineFit, BaselineKind, Prediction};
+use crate::baselines::{self, BaselineFit, BaselineKind, DataSize, Prediction};
 use crate::data::{PreparedData, Task};
 use crate::model::trainer::{CandidateId, TrainError, Trainer};
 use crate::model::{
@@ -418,7 +418,7 @@ impl Search {
             )));
         }
         let baseline_queue = if config.baselines {
-            BaselineKind::for_task(&data.task, data.train.rows(), data.feature_names.len())
+            BaselineKind::for_task(&data.task, DataSize::of(data))
         } else {
             Vec::new()
         };
@@ -690,8 +690,8 @@ impl Search {
             Phase::NotStarted => {
                 events.push(self.started_event());
                 if self.config.baselines {
-                    let (rows, features) = (self.data.train.rows(), self.data.feature_names.len());
-                    for (kind, reason) in BaselineKind::skipped(&self.data.task, rows, features) {
+                    let size = DataSize::of(&self.data);
+                    for (kind, reason) in BaselineKind::skipped(&self.data.task, size) {
                         events.push(Event::BaselineSkipped {
                             name: kind.name().into(),
                             reason,
@@ -770,6 +770,10 @@ impl Search {
                 .ok()
                 .map(|f| self.score(&f.valid, &self.data.valid.y)),
             fit_ms: fit.as_ref().map(|f| f.fit_ms).unwrap_or(0.0),
+            predict_ms: fit
+                .as_ref()
+                .map(|f| f.predict_ms(&self.data))
+                .unwrap_or(0.0),
             error: fit.as_ref().err().cloned(),
         };
         self.baselines.push(BaselineResult { kind, fit });

@@ -394,7 +394,7 @@ struct View {
     best: Option<Objective>,
     metric: &'static str,
     scale: Option<(f32, f32)>,
-    /// Time the baselines took to fit (before the budget starts).
+    /// Time the baselines took to fit and predict (before the budget starts).
     baselines_ms: f64,
 }
 
@@ -484,12 +484,13 @@ impl View {
                 name,
                 valid,
                 fit_ms,
+                predict_ms,
                 error,
             } => {
-                self.baselines_ms += fit_ms;
+                self.baselines_ms += fit_ms + predict_ms;
                 match (valid, error) {
                     (Some(m), _) => self.line(format!(
-                        "baseline {name:<22} val {} {}  ({fit_ms:.0} ms)",
+                        "baseline {name:<22} val {} {}  (fit {fit_ms:.0} ms, predict {predict_ms:.0} ms)",
                         m.primary_name(),
                         fmt_metric(m.primary())
                     )),
@@ -601,10 +602,10 @@ impl View {
                 epochs,
                 ..
             } => {
-                // The budget covers the search; the baselines were fitted before it.
+                // The budget covers the search; the baselines were fitted and scored before it.
                 let baselines = if self.baselines_ms > 0.0 {
                     format!(
-                        " (baselines fitted before: {:.1} s)",
+                        " (baselines fitted and scored before: {:.1} s)",
                         self.baselines_ms / 1000.0
                     )
                 } else {
