@@ -55,6 +55,30 @@ pub fn knn_cost(size: DataSize) -> f64 {
     size.train_rows as f64 * size.scored_rows as f64 * size.features.max(1) as f64
 }
 
+/// Largest fit cost, in [`forest_cost`] units, for which the random forest is fitted. The
+/// classifier's fit time grows with the square of the rows: natively, 100 trees on 20 features
+/// took 2.4 s for 3,600 training rows (cost 2.6e8), 9 s for 7,200 (1.0e9), 20 s for 12,000
+/// (2.9e9) and 103 s for 30,000 (1.8e10). The regressor's grows about linearly (10 s for 30,000
+/// rows of 20 features), so its cost is counted as `train_rows × 2,000 × features`.
+pub const FOREST_MAX_COST: f64 = 1.2e9;
+
+/// The random forest's fit cost estimate: `train_rows² × features` for classification,
+/// `train_rows × 2,000 × features` for regression.
+pub fn forest_cost(task: &Task, size: DataSize) -> f64 {
+    let n = size.train_rows as f64;
+    let f = size.features.max(1) as f64;
+    match task {
+        Task::Classification { .. } => n * n * f,
+        Task::Regression => n * 2000.0 * f,
+    }
+}
+
+/// Largest fit cost, in [`DataSize::class_rows_squared`] units, for which Gaussian naive Bayes is
+/// fitted: the library gathers each class's rows in time that grows with their square. Natively,
+/// two balanced classes of 3,600 training rows took 0.4 s (cost 6.5e6), of 12,000 rows 4.6 s
+/// (7.2e7), of 30,000 rows 30 s (4.5e8).
+pub const NAIVE_BAYES_MAX_COST: u64 = 100_000_000;
+
 /// What a baseline's cost depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DataSize {
@@ -64,15 +88,30 @@ pub struct DataSize {
     pub scored_rows: usize,
     /// Prepared features.
     pub features: usize,
+    /// Sum over the classes of their training rows squared (0 for regression).
+    pub class_rows_squared: u64,
 }
 
 impl DataSize {
     /// The size of prepared data.
     pub fn of(data: &PreparedData) -> DataSize {
+        let class_rows_squared = match data.task {
+            Task::Classification { ref classes } => {
+                let mut counts = vec![0u64; classes.len()];
+                for &y in &data.train.y {
+                    if let Some(n) = counts.get_mut(y.max(0.0) as usize) {
+                        *n += 1;
+                    }
+                }
+                counts.iter().map(|n| n * n).sum()
+            }
+            Task::Regression => 0,
+        };
         DataSize {
             train_rows: data.train.rows(),
             scored_rows: data.valid.rows() + data.test.rows(),
             features: data.feature_names.len(),
+            class_rows_squared,
         }
     }
 }
@@ -135,14 +174,28 @@ impl BaselineKind {
     }
 
     /// Why this baseline is not fitted on data of this size: the ones whose time grows
-    /// quadratically (the SVC's fit, k-NN's prediction) are left out beyond a cost bound.
-    fn too_costly(self, size: DataSize) -> Option<String> {
+    /// quadratically with the rows (the SVC's and the forest classifier's fit, naive Bayes' fit
+    /// in this library, k-NN's prediction) are left out beyond a cost bound.
+    fn too_costly(self, task: &Task, size: DataSize) -> Option<String> {
         let DataSize {
             train_rows,
             scored_rows,
             features,
+            class_rows_squared,
         } = size;
         match self {
+            BaselineKind::RandomForest if forest_cost(task, size) > FOREST_MAX_COST => {
+                Some(format!(
+                    "not fitted: {train_rows} training rows × {features} features would take too \
+                     long (it is fitted up to about 7,500 training rows of 20 features for \
+                     classification, 30,000 for regression)"
+                ))
+            }
+            BaselineKind::GaussianNb if class_rows_squared > NAIVE_BAYES_MAX_COST => Some(format!(
+                "not fitted: {train_rows} training rows × {features} features would take too \
+                     long (its fit time grows with the square of each class's rows; it is fitted \
+                     up to about 14,000 training rows in two balanced classes)"
+            )),
             BaselineKind::Svc if svc_cost(train_rows, features) > SVC_MAX_COST => Some(format!(
                 "not fitted: {train_rows} training rows × {features} features are too many for it \
                  (its fit time grows with the square of the rows; it is fitted up to about 1,000 \
@@ -163,7 +216,7 @@ impl BaselineKind {
     pub fn for_task(task: &Task, size: DataSize) -> Vec<BaselineKind> {
         Self::of_task(task)
             .into_iter()
-            .filter(|k| k.too_costly(size).is_none())
+            .filter(|k| k.too_costly(task, size).is_none())
             .collect()
     }
 
@@ -172,7 +225,7 @@ impl BaselineKind {
     pub fn skipped(task: &Task, size: DataSize) -> Vec<(BaselineKind, String)> {
         Self::of_task(task)
             .into_iter()
-            .filter_map(|k| k.too_costly(size).map(|reason| (k, reason)))
+            .filter_map(|k| k.too_costly(task, size).map(|reason| (k, reason)))
             .collect()
     }
 }
@@ -513,42 +566,38 @@ mod tests {
         }
     }
 
-    /// The default split's size: 60 % training rows, 40 % scored.
+    /// The default split's size: 60 % training rows, 40 % scored, two balanced classes.
     fn size(train_rows: usize, features: usize) -> DataSize {
+        let half = (train_rows / 2) as u64;
         DataSize {
             train_rows,
             scored_rows: train_rows * 2 / 3,
             features,
+            class_rows_squared: 2 * half * half,
         }
     }
 
     #[test]
     fn quadratic_baselines_are_left_out_of_large_data_and_say_why() {
-        // Digits' training part keeps both; a wide or a long table loses the SVC, a longer one
-        // k-NN too.
-        for (rows, features, svc, knn) in [
-            (1078, 64, true, true),
-            (1020, 20, true, true),
-            (1000, 100, true, true),
-            (1700, 1, true, true),
-            (1200, 310, false, true),
-            (1980, 20, false, true),
-            (5000, 20, false, true),
-            (12000, 25, false, false),
-            (3000, 300, false, false),
+        use BaselineKind::{GaussianNb, Knn, RandomForest, Svc};
+        // Digits' training part keeps them all; wider or longer tables lose more.
+        for (rows, features, left_out) in [
+            (1078, 64, vec![]),
+            (1020, 20, vec![]),
+            (1000, 100, vec![]),
+            (1700, 1, vec![]),
+            (1200, 310, vec![Svc]),
+            (1980, 20, vec![Svc]),
+            (5000, 20, vec![Svc]),
+            (7500, 20, vec![Knn, Svc]),
+            (3000, 300, vec![RandomForest, Knn, Svc]),
+            (12000, 25, vec![RandomForest, Knn, Svc]),
+            (15000, 20, vec![RandomForest, Knn, GaussianNb, Svc]),
         ] {
             let kinds = BaselineKind::for_task(&classes(), size(rows, features));
             let skipped = BaselineKind::skipped(&classes(), size(rows, features));
-            assert_eq!(
-                kinds.contains(&BaselineKind::Svc),
-                svc,
-                "{rows} × {features}"
-            );
-            assert_eq!(
-                kinds.contains(&BaselineKind::Knn),
-                knn,
-                "{rows} × {features}"
-            );
+            let names: Vec<_> = skipped.iter().map(|(k, _)| *k).collect();
+            assert_eq!(names, left_out, "{rows} × {features}");
             assert_eq!(kinds.len() + skipped.len(), 7, "{rows} × {features}");
             for (kind, reason) in skipped {
                 assert!(!kinds.contains(&kind));
@@ -556,12 +605,24 @@ mod tests {
                 assert!(reason.contains(&format!("{rows} training rows × {features} features")));
             }
         }
-        // Regression has no SVC; k-NN is left out as for classification.
-        let kinds = BaselineKind::for_task(&Task::Regression, size(1980, 20));
-        assert_eq!(kinds.len(), 5);
-        let skipped = BaselineKind::skipped(&Task::Regression, size(12000, 25));
-        assert_eq!(skipped.len(), 1);
-        assert_eq!(skipped[0].0, BaselineKind::Knn);
+        // Regression has no SVC nor naive Bayes, and its forest grows about linearly.
+        let regression = |rows| DataSize {
+            class_rows_squared: 0,
+            ..size(rows, 20)
+        };
+        assert_eq!(
+            BaselineKind::for_task(&Task::Regression, regression(1980)).len(),
+            5
+        );
+        let left_out = |rows| -> Vec<BaselineKind> {
+            BaselineKind::skipped(&Task::Regression, regression(rows))
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect()
+        };
+        assert_eq!(left_out(12000), vec![Knn]);
+        assert_eq!(left_out(30000), vec![Knn]);
+        assert_eq!(left_out(40000), vec![RandomForest, Knn]);
     }
 
     #[test]
