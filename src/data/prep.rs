@@ -18,6 +18,14 @@ pub struct EncodeOptions {
     pub min_level_share: f64,
 }
 
+impl EncodeOptions {
+    /// Fewest rows of `rows` a value needs to get its own one-hot column
+    /// ([`EncodeOptions::min_level_share`], at least one row).
+    pub fn min_level_count(&self, rows: usize) -> usize {
+        ((self.min_level_share * rows as f64).ceil() as usize).max(1)
+    }
+}
+
 impl Default for EncodeOptions {
     /// 20 levels, 1 %.
     fn default() -> Self {
@@ -375,8 +383,7 @@ impl Preparation {
                     let mut order: Vec<usize> =
                         (0..levels.len()).filter(|&i| counts[i] > 0).collect();
                     order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
-                    let min_count =
-                        ((options.min_level_share * train.len() as f64).ceil() as usize).max(1);
+                    let min_count = options.min_level_count(train.len());
                     let kept: Vec<String> = order
                         .iter()
                         .take(options.max_levels.max(1))

@@ -65,8 +65,8 @@ fn rare_levels(c: &Column) -> Option<String> {
     let ColumnValues::Levels { codes, levels } = &c.values else {
         return None;
     };
-    let share = super::prep::EncodeOptions::default().min_level_share;
-    let min_count = ((share * codes.len() as f64).ceil() as usize).max(1);
+    let options = super::prep::EncodeOptions::default();
+    let min_count = options.min_level_count(codes.len());
     let mut counts = vec![0usize; levels.len()];
     for &code in codes {
         if let Some(n) = counts.get_mut(code as usize) {
@@ -80,7 +80,7 @@ fn rare_levels(c: &Column) -> Option<String> {
              one-hot encoding keeps values found in {} % of the rows, so nothing would be left",
             levels.len(),
             codes.len(),
-            share * 100.0
+            options.min_level_share * 100.0
         )
     })
 }

@@ -10,6 +10,11 @@ function primary(metrics) {
   return metrics.task === "regression" ? metrics.rmse : metrics.accuracy;
 }
 
+/** A baseline's state from its events: skipped (not fitted for the data's size), failed or finished. */
+function baselineState(b) {
+  return b.skipped ? "skipped" : b.error ? "failed" : "finished";
+}
+
 function secondary(metrics) {
   if (!metrics) return null;
   return metrics.task === "regression" ? metrics.r2 : metrics.macro_f1;
@@ -58,8 +63,7 @@ export class Leaderboard {
       items.push({ kind: "neural", trial: t.trial, model: t.summary, params: t.parameters, epochs: t.curve.length, valid: t.validScore, cv: t.cv?.score, state: t.state });
     }
     for (const b of run.baselines) {
-      const state = b.skipped ? "skipped" : b.error ? "failed" : "finished";
-      items.push({ kind: "baseline", model: b.name, valid: primary(b.valid), state, error: b.error ?? b.skipped, trainMs: b.fit_ms });
+      items.push({ kind: "baseline", model: b.name, valid: primary(b.valid), state: baselineState(b), error: b.error ?? b.skipped, trainMs: b.fit_ms });
     }
     items.sort((a, b) => (run.better(a.valid, b.valid) ? -1 : run.better(b.valid, a.valid) ? 1 : 0));
     return items.map((r, i) =>
@@ -90,7 +94,7 @@ export class Leaderboard {
     return run.baselines
       .filter((b) => !b.valid)
       .map((b) => {
-        const state = b.skipped ? "skipped" : "failed";
+        const state = baselineState(b);
         const cells = ["–", b.name, "baseline", "–", "–", "–", "–", "–", "–", "–"];
         return el(
           "tr",
