@@ -602,3 +602,35 @@ fn search_names_a_column_that_encodes_to_nothing_on_the_training_rows() {
         "{err}"
     );
 }
+
+#[test]
+fn search_on_a_tiny_table_says_its_scores_are_coarse() {
+    let dir = workdir("tiny");
+    let file = dir.join("tiny.csv");
+    let csv: String = std::iter::once("x,y\n".to_string())
+        .chain((0..12).map(|i| format!("{},{}\n", i % 5, i % 2)))
+        .collect();
+    std::fs::write(&file, &csv).unwrap();
+    let mut args = vec![
+        "search",
+        "--data",
+        p(&file),
+        "--target",
+        "y",
+        "--epochs",
+        "6",
+    ];
+    args.extend_from_slice(QUICK);
+    let o = automl(&args);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let warning = format!("warning: {}: only ", p(&file));
+    let line = err
+        .lines()
+        .find(|l| l.starts_with(&warning))
+        .unwrap_or_else(|| panic!("no warning about the tiny parts in:\n{err}"));
+    assert!(
+        line.contains("validation and") && line.contains("test rows: one row is"),
+        "{line}"
+    );
+}

@@ -381,3 +381,26 @@ fn a_column_of_rare_values_is_excluded_with_its_reason_not_dropped_silently() {
     assert!(!p.feature_names.iter().any(|n| n.starts_with("ticket")));
     assert!(p.feature_names.iter().any(|n| n.starts_with("colour=")));
 }
+
+#[test]
+fn tiny_validation_and_test_parts_are_named_in_the_warnings() {
+    let csv: String = std::iter::once("x,y\n".to_string())
+        .chain((0..12).map(|i| format!("{},{}\n", i % 5, i % 2)))
+        .collect();
+    let (t, _) = load_csv(csv.as_bytes(), "tiny.csv", &LoadOptions::default()).unwrap();
+    let data = prepare(&t, &PrepareOptions::default()).unwrap();
+    let (v, s) = (data.valid.rows(), data.test.rows());
+    assert!(v + s < 12 && v.min(s) >= 1, "{v} validation, {s} test rows");
+    let warnings = data.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(&format!(
+            "only {v} validation and {s} test rows: one row is"
+        )),
+        "{warnings:?}"
+    );
+    // A built-in dataset of ordinary size has nothing to say.
+    let iris = builtin::load("iris", &Default::default()).unwrap();
+    let data = prepare(&iris, &PrepareOptions::default()).unwrap();
+    assert_eq!(data.warnings(), Vec::<String>::new());
+}

@@ -204,3 +204,26 @@ fn refuses_what_cannot_be_preserved() {
     let err = inherit(&parent, &pw, &other, 1).unwrap_err();
     assert!(err.to_string().contains("inputs"), "{err}");
 }
+
+#[test]
+fn a_linear_parent_copies_and_refuses_a_layer_on_its_inputs() {
+    use Activation::*;
+    let loss = Loss::SoftmaxCrossEntropy;
+    let parent = spec(&[], loss, 3);
+    let pw = trained(&parent);
+    assert_eq!(pw.layers.len(), 1);
+    assert_eq!(inherit(&parent, &pw, &spec(&[], loss, 9), 1).unwrap(), pw);
+    // The network inputs can be negative, so no inserted layer is an identity on them.
+    let err = inherit(&parent, &pw, &spec(&[(6, Relu)], loss, 9), 1).unwrap_err();
+    assert!(
+        matches!(err, GrowError::NotExact { child_layer: 0, .. }),
+        "{err}"
+    );
+    // A deeper parent cannot become linear.
+    let deep = spec(&[(8, Relu)], loss, 3);
+    let dw = trained(&deep);
+    assert!(matches!(
+        inherit(&deep, &dw, &parent, 1),
+        Err(GrowError::Unmatched { parent_layer: 0 })
+    ));
+}

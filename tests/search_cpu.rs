@@ -466,4 +466,45 @@ fn baselines_left_out_for_the_data_are_announced_and_not_fitted() {
         .baselines()
         .iter()
         .all(|b| b.kind.name() != "SVC (RBF)"));
+    // The run file lists it with its reason, after the fitted ones.
+    let run = RunExport::from_search(&search);
+    let last = run.baselines.last().unwrap();
+    assert_eq!(last.name, "SVC (RBF)");
+    assert_eq!(last.skipped.as_deref(), Some(skipped[0].1));
+    assert_eq!((last.fit_ms, last.error.as_deref()), (None, None));
+    assert!(run.baselines[..run.baselines.len() - 1]
+        .iter()
+        .all(|b| b.skipped.is_none() && b.fit_ms.is_some()));
+}
+
+#[test]
+fn evolution_grows_linear_parents_into_networks_with_a_layer() {
+    let data = iris();
+    let mut c = config(
+        SamplerConfig::Evolution(EvolutionConfig {
+            population: 4,
+            sample_size: 2,
+            inherit: false,
+        }),
+        SchedulerConfig::None { parallel: 4 },
+        120,
+    );
+    let mut space = automl::search::space::SearchSpace::default_for_data(&data);
+    space.depth = (0, 1);
+    c.space = Some(space);
+    let (search, _) = run(c, &data);
+    let trials = search.trials();
+    assert!(
+        trials.iter().any(|t| t.spec.hidden.is_empty()),
+        "no linear trial"
+    );
+    let grown = trials.iter().filter(|t| {
+        t.origin == "mutate:add_layer"
+            && t.parent
+                .is_some_and(|p| trials[p as usize].spec.hidden.is_empty())
+    });
+    assert!(grown.clone().count() > 0, "no linear parent gained a layer");
+    assert!(grown
+        .clone()
+        .all(|t| t.spec.hidden.len() == 1 && !t.curve.is_empty()));
 }

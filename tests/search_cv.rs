@@ -7,6 +7,8 @@ mod common;
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;
 use automl::platform::block_on;
+use automl::report::export::{ModelFile, Predicted};
+use automl::report::metrics::Metrics;
 use automl::search::events::Event;
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::SamplerConfig;
@@ -637,4 +639,38 @@ fn the_leaderboard_puts_rows_that_diverged_on_a_fold_after_the_others() {
     ]);
     let order: Vec<u32> = board.rows.iter().filter_map(|r| r.trial).collect();
     assert_eq!(order, vec![3, 2, 1, 0]);
+}
+
+#[test]
+fn linear_networks_are_cross_validated_bagged_and_predict_from_the_model_file() {
+    let data = dataset("iris");
+    let mut c = config(5, 240);
+    let mut space = automl::search::space::SearchSpace::default_for_data(&data);
+    space.depth = (0, 0);
+    c.space = Some(space);
+    let (search, events) = run(c, &data);
+    assert!(
+        cv_started(&events).is_some(),
+        "cross-validation did not run"
+    );
+    assert!(search.trials().iter().all(|t| t.spec.hidden.is_empty()));
+    let (best, _) = search.best().unwrap();
+    assert_eq!(best.spec.summary(), "linear");
+    assert!(best.cv.is_some());
+    let model = ModelFile::from_search(&search).unwrap();
+    model.check().unwrap();
+    let Predicted::Classes { labels, .. } = model.predict_features(&data.test.x) else {
+        panic!("classification model")
+    };
+    let correct = labels
+        .iter()
+        .zip(&data.test.y)
+        .filter(|(p, y)| **p as f32 == **y)
+        .count();
+    let accuracy = correct as f64 / data.test.rows() as f64;
+    match model.test_metrics.as_ref().unwrap() {
+        Metrics::Classification(m) => assert_eq!(m.accuracy, accuracy),
+        other => panic!("{other:?}"),
+    }
+    assert!(accuracy > 0.6, "softmax regression on iris: {accuracy}");
 }

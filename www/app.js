@@ -366,6 +366,8 @@ function onEvents(msg) {
   if (msg.status) {
     page.status = { elapsedMs: msg.status.elapsed_ms, epochs: msg.status.epochs, trials: msg.status.trials };
   }
+  // What the split says about the data (unused columns, tiny validation or test parts).
+  if (changed.has("meta") && run.meta?.warnings?.length) notice(run.meta.warnings.map((w) => `${w}.`).join(" "));
   if (changed.has("leaderboard")) scheduleSave(changed.has("final"));
   if (changed.has("stage") && !changed.has("final")) sayStage(run.stage);
   // The final leaderboard is drawn before the run is announced as done (automation reads it).

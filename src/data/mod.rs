@@ -122,6 +122,10 @@ pub struct PreparedData {
     pub rows: SplitIndices,
 }
 
+/// Validation or test parts below this many rows make [`PreparedData::warnings`] say that their
+/// scores are coarse (one row is more than 5 % of a score).
+pub const SMALL_PART_ROWS: usize = 20;
+
 impl PreparedData {
     /// A prepared dataset from already-encoded parts (no preparation, fingerprint or row map).
     pub fn from_parts(
@@ -146,6 +150,35 @@ impl PreparedData {
             fingerprint: String::new(),
             rows: SplitIndices::default(),
         }
+    }
+
+    /// What to know before trusting scores on this split, one sentence each: feature columns
+    /// that encode to nothing on the training rows (so no model sees them), and validation or
+    /// test parts of fewer than [`SMALL_PART_ROWS`] rows, on which one row moves a score by more
+    /// than 5 points. Empty for a split of usual size.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .preparation
+            .dropped
+            .iter()
+            .map(|c| {
+                format!(
+                    "column {c:?} is not used: on the training rows it has no value, or no value \
+                     frequent enough to encode"
+                )
+            })
+            .collect();
+        let (valid, test) = (self.valid.rows(), self.test.rows());
+        let fewest = valid.min(test);
+        if fewest < SMALL_PART_ROWS {
+            out.push(format!(
+                "only {valid} validation and {test} test rows: one row is {:.0} % of a score \
+                 on {fewest} rows, so scores this coarse tell models apart poorly; a larger \
+                 table gives steadier figures",
+                100.0 / fewest.max(1) as f64
+            ));
+        }
+        out
     }
 
     /// Task kind.

@@ -115,6 +115,9 @@ pub enum Init {
     Xavier,
 }
 
+/// [`Spec::summary`] of a network without hidden layers.
+pub const LINEAR_SUMMARY: &str = "linear";
+
 /// One hidden layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerSpec {
@@ -176,7 +179,7 @@ impl std::error::Error for SpecError {}
 
 /// Allowed ranges, in one place.
 pub mod limits {
-    /// Hidden layers per candidate.
+    /// Hidden layers per candidate (none is allowed: the output layer alone, a linear model).
     pub const MAX_HIDDEN_LAYERS: usize = 6;
     /// Units per hidden layer.
     pub const MIN_WIDTH: u32 = 1;
@@ -252,11 +255,11 @@ impl RawSpec {
             }
             _ => {}
         }
-        if self.hidden.is_empty() || self.hidden.len() > MAX_HIDDEN_LAYERS {
+        if self.hidden.len() > MAX_HIDDEN_LAYERS {
             return Err(err(
                 "hidden",
                 format!(
-                    "{} hidden layers; between 1 and {MAX_HIDDEN_LAYERS} are allowed",
+                    "{} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed",
                     self.hidden.len()
                 ),
             ));
@@ -357,8 +360,12 @@ impl Spec {
         }
     }
 
-    /// Compact architecture summary, e.g. `64-relu ▸ 32-tanh` (for leaderboards).
+    /// Compact architecture summary, e.g. `64-relu ▸ 32-tanh` (for leaderboards); a network
+    /// without hidden layers (softmax or linear regression, trained like the others) is `linear`.
     pub fn summary(&self) -> String {
+        if self.hidden.is_empty() {
+            return LINEAR_SUMMARY.into();
+        }
         self.hidden
             .iter()
             .map(|l| format!("{}-{}", l.width, l.activation.name()))
@@ -459,6 +466,16 @@ mod tests {
         let mut r = raw();
         r.hidden = vec![r.hidden[0]; 7];
         assert_eq!(r.validate().unwrap_err().field, "hidden");
+    }
+
+    #[test]
+    fn a_network_without_hidden_layers_is_the_linear_model() {
+        let mut r = raw();
+        r.hidden.clear();
+        let s = r.validate().unwrap();
+        assert_eq!(s.widths(), vec![4, 3]);
+        assert_eq!(s.parameter_count(), 4 * 3 + 3);
+        assert_eq!(s.summary(), LINEAR_SUMMARY);
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub struct RunExport {
     pub plan: Plan,
     /// Every trial, with its learning curve.
     pub trials: Vec<Trial>,
-    /// Baselines (predictions omitted; see the leaderboard for their scores).
+    /// Baselines (predictions omitted; see the leaderboard for their scores), then those left
+    /// out as too costly for the data, with the reason.
     pub baselines: Vec<BaselineSummary>,
     /// Final leaderboard.
     pub leaderboard: Option<Leaderboard>,
@@ -60,6 +61,10 @@ pub struct BaselineSummary {
     pub fit_ms: Option<f64>,
     /// Error message if it failed.
     pub error: Option<String>,
+    /// Why it was not fitted, when it was left out as too costly for the data (then `fit_ms` and
+    /// `error` are empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
 }
 
 impl BaselineSummary {
@@ -68,6 +73,7 @@ impl BaselineSummary {
             name: b.kind.name().into(),
             fit_ms: b.fit.as_ref().ok().map(|f| f.fit_ms),
             error: b.fit.as_ref().err().cloned(),
+            skipped: None,
         }
     }
 }
@@ -92,7 +98,22 @@ impl RunExport {
             )
             .plan(),
             trials: search.trials().to_vec(),
-            baselines: search.baselines().iter().map(BaselineSummary::of).collect(),
+            baselines: search
+                .baselines()
+                .iter()
+                .map(BaselineSummary::of)
+                .chain(
+                    search
+                        .skipped_baselines()
+                        .into_iter()
+                        .map(|(kind, reason)| BaselineSummary {
+                            name: kind.name().into(),
+                            fit_ms: None,
+                            error: None,
+                            skipped: Some(reason),
+                        }),
+                )
+                .collect(),
             leaderboard: search.leaderboard().cloned(),
             elapsed_ms: search.elapsed_ms(),
             epochs: search.epochs_used(),

@@ -54,6 +54,11 @@ pub enum Event {
         sampler: String,
         /// Whether evolution children inherit their parent's weights.
         inherit: bool,
+        /// What to know about the data before trusting the scores ([`PreparedData::warnings`]).
+        ///
+        /// [`PreparedData::warnings`]: crate::data::PreparedData::warnings
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<String>,
     },
     /// A new candidate.
     TrialStarted {

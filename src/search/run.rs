@@ -475,6 +475,15 @@ impl Search {
         &self.baselines
     }
 
+    /// The baselines left out as too costly for this data, each with the reason (none when the
+    /// search fits no baselines). They are announced by [`Event::BaselineSkipped`] and never fitted.
+    pub fn skipped_baselines(&self) -> Vec<(BaselineKind, String)> {
+        if !self.config.baselines {
+            return Vec::new();
+        }
+        BaselineKind::skipped(&self.data.task, DataSize::of(&self.data))
+    }
+
     /// Searching time so far (pauses excluded).
     pub fn elapsed_ms(&self) -> f64 {
         self.elapsed_ms
@@ -689,14 +698,11 @@ impl Search {
         match self.phase {
             Phase::NotStarted => {
                 events.push(self.started_event());
-                if self.config.baselines {
-                    let size = DataSize::of(&self.data);
-                    for (kind, reason) in BaselineKind::skipped(&self.data.task, size) {
-                        events.push(Event::BaselineSkipped {
-                            name: kind.name().into(),
-                            reason,
-                        });
-                    }
+                for (kind, reason) in self.skipped_baselines() {
+                    events.push(Event::BaselineSkipped {
+                        name: kind.name().into(),
+                        reason,
+                    });
                 }
                 self.phase = Phase::Baselines { next: 0 };
             }
@@ -757,6 +763,7 @@ impl Search {
             ],
             sampler: sampler.into(),
             inherit: self.config.inherit(),
+            warnings: self.data.warnings(),
         }
     }
 

@@ -74,7 +74,7 @@ impl OptimizerKind {
 /// The hyperparameter and architecture space of a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchSpace {
-    /// Number of hidden layers (inclusive integer range).
+    /// Number of hidden layers (inclusive integer range; 0 is the linear model, no hidden layer).
     pub depth: (u32, u32),
     /// Units per hidden layer (integer range, usually log scale).
     pub width: Range,
@@ -275,10 +275,10 @@ impl SearchSpace {
     pub fn validate(&self) -> Result<(), SpaceError> {
         use crate::model::spec::limits::{MAX_HIDDEN_LAYERS, MAX_WIDTH};
         let (dmin, dmax) = self.depth;
-        if dmin == 0 || dmin > dmax || dmax as usize > MAX_HIDDEN_LAYERS {
+        if dmin > dmax || dmax as usize > MAX_HIDDEN_LAYERS {
             return Err(space_err(
                 "depth",
-                format!("({dmin}, {dmax}) must satisfy 1 <= min <= max <= {MAX_HIDDEN_LAYERS}"),
+                format!("({dmin}, {dmax}) must satisfy 0 <= min <= max <= {MAX_HIDDEN_LAYERS}"),
             ));
         }
         check_range("width", &self.width, 1.0, MAX_WIDTH as f64)?;
@@ -621,6 +621,31 @@ mod tests {
             assert!((1e-4..=1e-1).contains(&(spec.learning_rate as f64 * 1.000_001)));
             assert_eq!(space.sample_of(&spec)["depth"], depth as f64);
         }
+    }
+
+    #[test]
+    fn depth_zero_samples_the_linear_model() {
+        let mut space = SearchSpace::default_for(true, 1000);
+        space.depth = (0, 2);
+        space.validate().unwrap();
+        let mut rng = Rng::new(5);
+        let mut linear = 0;
+        for _ in 0..100 {
+            let s = random_sample(&space, &mut rng);
+            let depth = s["depth"] as usize;
+            for l in 0..2 {
+                assert_eq!(s.contains_key(&format!("width_{l}")), l < depth);
+            }
+            let spec = space.to_spec(&s, &shape()).unwrap();
+            assert_eq!(spec.hidden.len(), depth);
+            if depth == 0 {
+                linear += 1;
+                assert_eq!(spec.summary(), crate::model::spec::LINEAR_SUMMARY);
+                let back = space.sample_of(&spec);
+                assert!(back.keys().eq(s.keys()), "{back:?} against {s:?}");
+            }
+        }
+        assert!((20..=50).contains(&linear), "{linear} of 100 linear");
     }
 
     #[test]

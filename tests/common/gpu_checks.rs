@@ -52,6 +52,8 @@ pub fn mixed_classifiers() -> Vec<Spec> {
             true,
             6,
         ),
+        // No hidden layer: softmax regression (dropout has nothing to act on).
+        spec(&[], adam(), 0.2, 0.01, 8, true, 10),
     ]
 }
 
@@ -62,6 +64,7 @@ pub fn mixed_regressors() -> Vec<Spec> {
         spec(&[(10, Tanh)], sgd(), 0.0, 0.0, 8, false, 7),
         spec(&[(5, Relu), (6, Gelu)], adam(), 0.2, 0.01, 4, false, 8),
         spec(&[(35, LeakyRelu)], adamw(), 0.0, 0.1, 9, false, 9),
+        spec(&[], sgd(), 0.0, 0.01, 5, false, 11),
     ]
 }
 

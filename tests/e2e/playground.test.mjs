@@ -280,6 +280,48 @@ test("a baseline left out for the data stays on the leaderboard with its reason"
   }
 });
 
+test("a space of no hidden layers searches linear networks, drawn as inputs wired to outputs", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    const space = '{"depth": [0, 0]}';
+    await page.goto(`${BASE_URL}/#dataset=iris&budget=3&seed=4&space=${encodeURIComponent(space)}&autorun=1`);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    const neural = (await leaderboardRows(page)).filter((r) => r.kind === "neural");
+    assert.ok(neural.length > 0, "networks on the leaderboard");
+    for (const r of neural) assert.match(r.model, /^linear\b/);
+    await page.click(`#leaderboard tr[data-trial="${neural[0].trial}"] button`);
+    await page.waitForSelector("#network svg circle");
+    assert.equal(await page.getAttribute("#network svg", "aria-label"), "Network 4–3");
+    assert.equal(await page.$$eval("#network svg circle.hidden", (c) => c.length), 0);
+    assert.equal((await page.$$("#network svg line")).length, 12, "every input wired to every class");
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a tiny CSV is searched and the page says its scores are coarse", async () => {
+  const lines = ["x,y"];
+  for (let i = 0; i < 12; i++) lines.push(`${i % 5},${i % 2 ? "odd" : "even"}`);
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#budget=2&seed=1`);
+    await waitForEngine(page);
+    await page.waitForSelector("#profile-table");
+    await page.setInputFiles("#csv-file", { name: "tiny.csv", mimeType: "text/csv", buffer: Buffer.from(`${lines.join("\n")}\n`) });
+    await page.waitForFunction(() => document.querySelector("#profile .profile-head")?.textContent.includes("tiny"));
+    await page.click("#start");
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    assert.match(await page.textContent("#notice"), /^only \d+ validation and \d+ test rows: one row is \d+ % of a score/);
+    assert.equal(await page.isVisible("#notice"), true);
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
 test("a link with search-space JSON searches only that space, and a bad edit is named", async () => {
   const t = await openPage({ webgpu: false });
   const { browser, page } = t;

@@ -90,7 +90,7 @@ export class SearchPanel {
     set("seed", num("seed", "Seed", { min: 0, max: 4294967295, int: true }));
     if (state.budget === null && state.epochs === null) problems.push("Set a budget in seconds, in candidate-epochs, or both.");
     const limits = {
-      depth: { min: 1, max: 6, int: true, label: "Depth" },
+      depth: { min: 0, max: 6, int: true, label: "Depth" },
       width: { min: 1, max: 1024, int: true, label: "Width" },
       lr: { min: 1e-6, max: 10, label: "Learning rate" },
       dropout: { min: 0, max: 0.9, label: "Dropout" },

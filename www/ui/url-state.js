@@ -53,7 +53,7 @@ const NUMBERS = {
 };
 
 const RANGES = {
-  depth: { min: 1, max: 6, int: true, label: "depth" },
+  depth: { min: 0, max: 6, int: true, label: "depth" },
   width: { min: 1, max: 1024, int: true, label: "width" },
   lr: { min: 1e-6, max: 10, int: false, label: "learning rate" },
   dropout: { min: 0, max: 0.9, int: false, label: "dropout" },

@@ -61,7 +61,8 @@ impl<'a> Source<'a> {
 
 /// Loads and prepares a dataset: seeded stratified split, preparation fitted on the training rows.
 /// Also returns the profile's warnings about the file (rows dropped for a missing target, odd
-/// values in a typed column, classes with a single row), each prefixed with the file's name.
+/// values in a typed column, classes with a single row) and the split's
+/// ([`PreparedData::warnings`]), each prefixed with the file's name.
 pub fn prepared(
     source: &Source<'_>,
     target: Option<String>,
@@ -85,7 +86,12 @@ pub fn prepared(
             let table = builtin::load(id, &Default::default())?;
             let data = prepare(&table, &options)
                 .map_err(|e| Error::Input(format!("builtin:{id}: {e}")))?;
-            Ok((data, Vec::new()))
+            let warnings = data
+                .warnings()
+                .into_iter()
+                .map(|w| format!("builtin:{id}: {w}"))
+                .collect();
+            Ok((data, warnings))
         }
         Source::File(path) => {
             let bytes = read_file(path)?;
@@ -105,13 +111,11 @@ pub fn prepared(
                 .iter()
                 .map(|w| format!("{}: {w}", path.display()))
                 .collect();
-            warnings.extend(data.preparation.dropped.iter().map(|c| {
-                format!(
-                    "{}: column {c:?} is not used: on the training rows it has no value, or no value \
-                     frequent enough to encode",
-                    path.display()
-                )
-            }));
+            warnings.extend(
+                data.warnings()
+                    .into_iter()
+                    .map(|w| format!("{}: {w}", path.display())),
+            );
             Ok((data, warnings))
         }
     }

@@ -136,6 +136,11 @@ impl EvolutionSampler {
             };
             let layer = self.rng.below(depth as usize);
             let applied = match what {
+                // From no hidden layer: `repair` below draws the new layer's width and activation.
+                "add_layer" if depth == 0 && dmax > 0 => {
+                    s.insert("depth".into(), 1.0);
+                    true
+                }
                 "add_layer" if depth < dmax => {
                     // Insert after `layer` a copy of its width and activation (an identity-able layer).
                     for l in (layer + 1..depth as usize).rev() {
@@ -164,7 +169,7 @@ impl EvolutionSampler {
                     s.insert("depth".into(), (depth - 1) as f64);
                     true
                 }
-                "resize" | "widen" => {
+                "resize" | "widen" if depth > 0 => {
                     let key = format!("width_{layer}");
                     let w = s.get(&key).copied().unwrap_or(space.width.min);
                     let factor = if what == "widen" {
@@ -177,7 +182,7 @@ impl EvolutionSampler {
                     s.insert(key, nw);
                     changed
                 }
-                "activation" if space.activations.len() > 1 => {
+                "activation" if depth > 0 && space.activations.len() > 1 => {
                     let key = format!("activation_{layer}");
                     let cur = s.get(&key).copied().unwrap_or(0.0);
                     let next = (cur as usize + 1 + self.rng.below(space.activations.len() - 1))
@@ -338,6 +343,33 @@ mod tests {
             let v = score(&p.sample);
             ev.tell(&observe(t, p.sample, v));
         }
+    }
+
+    #[test]
+    fn a_linear_parent_gains_a_layer_or_changes_hyperparameters() {
+        let mut space = SearchSpace::default_for(true, 500);
+        space.depth = (0, 2);
+        let params = space.params();
+        let mut ev = EvolutionSampler::new(EvolutionConfig::default(), 6);
+        let mut drawn = draw_all(&params, &mut Rng::new(1));
+        drawn.insert("depth".into(), 0.0);
+        let parent = repair(&params, &drawn, &mut Rng::new(1));
+        assert!(!parent.contains_key("width_0"));
+        let mut grown = 0;
+        for _ in 0..40 {
+            let (child, what) = ev.mutate(&space, &params, &parent);
+            assert_ne!(what, "none", "a linear parent always has a mutation");
+            assert!(!["resize", "activation", "remove_layer"].contains(&what));
+            if what == "add_layer" {
+                grown += 1;
+                assert_eq!(child["depth"], 1.0);
+                assert!(child.contains_key("width_0") && child.contains_key("activation_0"));
+            } else {
+                assert_eq!(child["depth"], 0.0);
+                assert_ne!(child, parent, "{what} changed nothing");
+            }
+        }
+        assert!(grown > 0);
     }
 
     #[test]
