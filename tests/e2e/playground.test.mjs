@@ -290,6 +290,10 @@ test("a space of no hidden layers searches linear networks, drawn as inputs wire
     const neural = (await leaderboardRows(page)).filter((r) => r.kind === "neural");
     assert.ok(neural.length > 0, "networks on the leaderboard");
     for (const r of neural) assert.match(r.model, /^linear\b/);
+    // The JSON replaces the hidden-layer range row, which says so; the other rows still apply.
+    assert.equal(await page.isDisabled("#depth-min"), true);
+    assert.equal(await page.getAttribute("#depth-max", "title"), 'Set by the search-space JSON ("depth")');
+    assert.equal(await page.isDisabled("#width-min"), false);
     await page.click(`#leaderboard tr[data-trial="${neural[0].trial}"] button`);
     await page.waitForSelector("#network svg circle");
     assert.equal(await page.getAttribute("#network svg", "aria-label"), "Network 4–3");

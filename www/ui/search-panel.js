@@ -20,6 +20,27 @@ const RANGE_FIELDS = {
   dropout: ["dropout-min", "dropout-max"],
 };
 
+/** The search-space JSON field each range row stands for. */
+const SPACE_KEYS = { depth: "depth", width: "width", lr: "learning_rate", dropout: "dropout" };
+
+/** Disables the range rows whose field the search-space JSON names (the JSON replaces them). */
+function markReplaced(spaceText) {
+  let named = {};
+  try {
+    named = spaceText ? JSON.parse(spaceText) : {};
+  } catch {
+    named = {};
+  }
+  for (const [key, ids] of Object.entries(RANGE_FIELDS)) {
+    const field = SPACE_KEYS[key];
+    const replaced = named !== null && typeof named === "object" && Object.hasOwn(named, field);
+    for (const id of ids) {
+      $(id).disabled = replaced;
+      $(id).title = replaced ? `Set by the search-space JSON ("${field}")` : "";
+    }
+  }
+}
+
 export class SearchPanel {
   /** `handlers`: `onChange()`, `onStart()`, `onPause()`, `onResume()`, `onStop()`. */
   constructor(handlers) {
@@ -52,6 +73,7 @@ export class SearchPanel {
     }
     $("space-json").value = state.space ?? "";
     if (state.space) $("space-more").open = true;
+    markReplaced(state.space ?? "");
   }
 
   /**
@@ -114,6 +136,7 @@ export class SearchPanel {
       spaceInput.removeAttribute("aria-invalid");
       state.space = spaceText;
     }
+    markReplaced(spaceError ? "" : spaceText);
     this.showProblems(problems);
     return problems;
   }
@@ -172,5 +195,6 @@ export class SearchPanel {
     this.pauseBtn.textContent = paused ? "Resume" : "Pause";
     this.pauseBtn.setAttribute("aria-pressed", String(paused));
     for (const input of this.form.querySelectorAll("input, select")) input.disabled = running;
+    if (!running) markReplaced($("space-json").value.trim());
   }
 }
