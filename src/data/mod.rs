@@ -171,11 +171,14 @@ impl PreparedData {
         let (valid, test) = (self.valid.rows(), self.test.rows());
         let fewest = valid.min(test);
         if fewest < SMALL_PART_ROWS {
+            let rows = |n: usize| if n == 1 { "row" } else { "rows" };
             out.push(format!(
-                "only {valid} validation and {test} test rows: one row is {:.0} % of a score \
-                 on {fewest} rows, so scores this coarse tell models apart poorly; a larger \
+                "only {valid} validation and {test} test {}: one row is {:.0} % of a score \
+                 on {fewest} {}, so scores this coarse tell models apart poorly; a larger \
                  table gives steadier figures",
-                100.0 / fewest.max(1) as f64
+                rows(test),
+                100.0 / fewest.max(1) as f64,
+                rows(fewest)
             ));
         }
         out
