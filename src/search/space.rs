@@ -347,10 +347,14 @@ impl SearchSpace {
                 condition,
             });
         }
+        // Dropout acts after hidden activations: a network without hidden layers has none.
         out.push(ParamDef {
             name: "dropout".into(),
             dist: float(&self.dropout),
-            condition: None,
+            condition: (self.depth.0 == 0).then(|| Condition::AtLeast {
+                param: "depth".into(),
+                value: 1.0,
+            }),
         });
         out.push(ParamDef {
             name: "weight_decay".into(),
@@ -500,7 +504,9 @@ impl SearchSpace {
                 .unwrap_or(0);
             s.insert(format!("activation_{l}"), a as f64);
         }
-        s.insert("dropout".into(), spec.dropout as f64);
+        if !spec.hidden.is_empty() {
+            s.insert("dropout".into(), spec.dropout as f64);
+        }
         s.insert("weight_decay".into(), spec.weight_decay as f64);
         let (kind, extra) = match spec.optimizer {
             Optimizer::Sgd { momentum } => (OptimizerKind::Sgd, ("momentum", momentum)),
@@ -638,8 +644,10 @@ mod tests {
             }
             let spec = space.to_spec(&s, &shape()).unwrap();
             assert_eq!(spec.hidden.len(), depth);
+            assert_eq!(s.contains_key("dropout"), depth > 0);
             if depth == 0 {
                 linear += 1;
+                assert_eq!(spec.dropout, 0.0);
                 assert_eq!(spec.summary(), crate::model::spec::LINEAR_SUMMARY);
                 let back = space.sample_of(&spec);
                 assert!(back.keys().eq(s.keys()), "{back:?} against {s:?}");
