@@ -366,8 +366,7 @@ function onEvents(msg) {
   if (msg.status) {
     page.status = { elapsedMs: msg.status.elapsed_ms, epochs: msg.status.epochs, trials: msg.status.trials };
   }
-  // What the split says about the data (unused columns, tiny validation or test parts).
-  if (changed.has("meta") && run.meta?.warnings?.length) notice(run.meta.warnings.map((w) => `${w}.`).join(" "));
+  if (changed.has("meta")) sayDataWarnings(run.meta?.warnings ?? []);
   if (changed.has("leaderboard")) scheduleSave(changed.has("final"));
   if (changed.has("stage") && !changed.has("final")) sayStage(run.stage);
   // The final leaderboard is drawn before the run is announced as done (automation reads it).
@@ -375,6 +374,18 @@ function onEvents(msg) {
     renderAll.now();
     finish();
   } else renderAll();
+}
+
+/**
+ * Shows what the split says about the data (unused columns, tiny validation or test parts) when
+ * a search starts, and takes down the previous run's such notice when this one has none.
+ */
+let dataNotice = "";
+function sayDataWarnings(warnings) {
+  const text = warnings.map((w) => `${w}.`).join(" ");
+  if (text) notice(text);
+  else if (dataNotice && $("notice").textContent === dataNotice) notice("");
+  dataNotice = text;
 }
 
 /** Says which stage after the search phase is running. */

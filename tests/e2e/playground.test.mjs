@@ -320,6 +320,12 @@ test("a tiny CSV is searched and the page says its scores are coarse", async () 
     assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
     assert.match(await page.textContent("#notice"), /^only \d+ validation and \d+ test rows: one row is \d+ % of a score/);
     assert.equal(await page.isVisible("#notice"), true);
+    // The next run, on a dataset of ordinary size, takes the warning down.
+    await page.click('#dataset-cards button[data-dataset="iris"]');
+    await page.waitForFunction(() => document.querySelector("#profile .profile-head")?.textContent.includes("iris"));
+    await page.click("#start");
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    assert.equal(await page.isVisible("#notice"), false);
     clean(t);
   } finally {
     await browser.close();
