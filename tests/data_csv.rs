@@ -357,3 +357,55 @@ fn customers_profile() {
         .all(|(a, b)| a.kind == b.kind && a.role == b.role && a.missing == b.missing));
     assert!(p.to_text().contains("customer_id"));
 }
+
+#[test]
+fn boolean_class_labels_keep_the_files_words() {
+    // The most frequent spelling of each value names the class; `t` and `Yes` are read as true.
+    let csv = b"x,answer\n1,yes\n2,no\n3,Yes\n4,yes\n5,no\n6,t\n7,NO\n8,no\n";
+    let (t, p) = load_csv(csv, "answers.csv", &LoadOptions::default()).unwrap();
+    assert_eq!(col(&p, "answer").kind, ColumnKind::Boolean);
+    assert_eq!(t.columns[1].bool_words, Some(["no".into(), "yes".into()]));
+    let top: Vec<(&str, usize)> = col(&p, "answer")
+        .top_levels
+        .iter()
+        .map(|l| (l.value.as_str(), l.count))
+        .collect();
+    assert_eq!(top, [("no", 4), ("yes", 4)]);
+    let prepared = automl::data::prepare(&t, &automl::data::PrepareOptions::default()).unwrap();
+    assert_eq!(
+        prepared.task,
+        automl::data::Task::Classification {
+            classes: vec!["no".into(), "yes".into()]
+        }
+    );
+    // Files that write true/false keep them, and so does a column of only one spelling each.
+    let (t, _) = load_csv(
+        b"x,ok\n1,true\n2,false\n3,TRUE\n4,true\n",
+        "tf.csv",
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(t.columns[1].bool_words, None);
+    assert_eq!(t.columns[1].bool_label(true), "true");
+}
+
+#[test]
+fn headers_with_a_blank_or_repeated_name_are_headers_and_the_rename_is_said() {
+    // As pandas writes a table with its row index: the first header cell is empty.
+    let csv = b",height,height,label\n0,1.5,2.5,a\n1,1.7,2.1,b\n2,1.6,2.0,a\n3,1.8,2.2,b\n";
+    let (t, p) = load_csv(csv, "indexed.csv", &LoadOptions::default()).unwrap();
+    assert!(p.format.as_ref().unwrap().header);
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["column_1", "height", "height_2", "label"]);
+    assert_eq!(col(&p, "height_2").kind, ColumnKind::Numeric);
+    assert_eq!(p.target, "label");
+    for said in [
+        "a column without a name in the header is called \"column_1\"",
+        "the header names \"height\" more than once; this column is called \"height_2\"",
+    ] {
+        assert!(p.warnings.iter().any(|w| w == said), "{:?}", p.warnings);
+    }
+    // Without numbers below, repeated words are data, not a header.
+    let (_, p) = load_csv(b"a,a\nb,c\nd,e\n", "words.csv", &LoadOptions::default()).unwrap();
+    assert!(!p.format.as_ref().unwrap().header);
+}

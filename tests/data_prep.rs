@@ -191,7 +191,7 @@ fn customers_prepare_encodes_everything_and_is_learnable() {
     assert_eq!(
         p.task,
         Task::Classification {
-            classes: vec!["false".into(), "true".into()]
+            classes: vec!["no".into(), "yes".into()]
         }
     );
     let names = &p.feature_names;

@@ -34,6 +34,8 @@ pub(crate) struct Source<'a> {
     text: Cow<'a, [u8]>,
     pub format: CsvFormat,
     pub names: Vec<String>,
+    /// Header names that were empty or repeated, with the names they were given.
+    pub renamed: Vec<(String, String)>,
     limits: Limits,
 }
 
@@ -98,6 +100,16 @@ impl<'a> Source<'a> {
         } else {
             (1..=first.len()).map(|i| format!("column_{i}")).collect()
         };
+        let renamed = if header {
+            first
+                .iter()
+                .zip(&names)
+                .filter(|(raw, name)| raw.trim() != name.as_str())
+                .map(|(raw, name)| (raw.trim().to_string(), name.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Source {
             text,
             format: CsvFormat {
@@ -109,6 +121,7 @@ impl<'a> Source<'a> {
                 blank_rows: 0,
             },
             names,
+            renamed,
             limits,
         })
     }
@@ -284,22 +297,22 @@ fn looks_typed(cell: &str) -> bool {
         || parse_date(cell).is_some()
 }
 
-/// The first row is a header when all its cells are non-empty, non-numeric and distinct, and
-/// either some column below it holds numbers or dates, or none of its cells reappears below.
+/// The first row is a header when none of its cells is a number or date, and either some column
+/// below it holds numbers or dates (then cells may be empty or repeated, as in a table written
+/// with its row index), or its cells are named, distinct and none reappears below.
 fn detect_header(rows: &[Vec<String>]) -> bool {
     let Some(first) = rows.first() else {
         return false;
     };
-    if first.iter().any(|c| is_missing(c) || looks_typed(c)) {
+    if first.iter().any(|c| looks_typed(c)) || first.iter().all(|c| c.trim().is_empty()) {
         return false;
     }
     let mut seen = std::collections::HashSet::new();
-    if !first.iter().all(|c| seen.insert(c.trim())) {
-        return false;
-    }
+    let named = !first.iter().any(|c| is_missing(c));
+    let distinct = first.iter().all(|c| seen.insert(c.trim()));
     let rest = &rows[1..];
     if rest.is_empty() {
-        return true;
+        return named && distinct;
     }
     let typed_below = (0..first.len()).any(|j| {
         let values: Vec<&String> = rest
@@ -313,7 +326,8 @@ fn detect_header(rows: &[Vec<String>]) -> bool {
         rest.iter()
             .any(|r| r.get(j).is_some_and(|c| c.trim() == first[j].trim()))
     });
-    typed_below || !repeats
+    let blank_only = first.iter().all(|c| !is_missing(c) || c.trim().is_empty());
+    (typed_below && blank_only) || (named && distinct && !repeats)
 }
 
 fn unique_names(first: &[String]) -> Vec<String> {
@@ -397,7 +411,9 @@ fn decide(infer: &Infer, rows: usize, name: &str, warnings: &mut Vec<String>) ->
 
 /// Per-column storage filled in pass 2.
 enum Store {
-    Numbers(Vec<f32>, bool),
+    Numbers(Vec<f32>),
+    /// Booleans as 0/1 with how often each spelling of false and of true occurs.
+    Booleans(Vec<f32>, [HashMap<String, usize>; 2]),
     Days(Vec<f64>),
     Text(Vec<u32>, HashMap<String, u32>),
 }
@@ -405,13 +421,23 @@ enum Store {
 impl Store {
     fn push(&mut self, cell: &str, decimal_comma: bool) {
         match self {
-            Store::Numbers(v, false) => v.push(
+            Store::Numbers(v) => v.push(
                 parse_number(cell, decimal_comma)
                     .map(|x| x as f32)
                     .unwrap_or(f32::NAN),
             ),
-            Store::Numbers(v, true) => v.push(match parse_bool(cell) {
-                Some(b) => b as u8 as f32,
+            Store::Booleans(v, spellings) => v.push(match parse_bool(cell) {
+                Some(b) => {
+                    let word = cell.trim();
+                    let counts = &mut spellings[b as usize];
+                    match counts.get_mut(word) {
+                        Some(n) => *n += 1,
+                        None => {
+                            counts.insert(word.to_string(), 1);
+                        }
+                    }
+                    b as u8 as f32
+                }
                 None => f32::NAN,
             }),
             Store::Days(v) => v.push(parse_date(cell).unwrap_or(f64::NAN)),
@@ -436,12 +462,18 @@ impl Store {
 
     fn finish(self, name: String) -> Column {
         match self {
-            Store::Numbers(v, boolean) => {
+            Store::Numbers(v) => {
                 let mut c = Column::numeric(name, v);
-                if boolean {
-                    c.kind = ColumnKind::Boolean;
-                } else if looks_like_id(&c) {
+                if looks_like_id(&c) {
                     c.kind = ColumnKind::IdLike;
+                }
+                c
+            }
+            Store::Booleans(v, [falses, trues]) => {
+                let mut c = Column::new(name, ColumnKind::Boolean, ColumnValues::Numbers(v));
+                let (f, t) = (most_frequent(falses, "false"), most_frequent(trues, "true"));
+                if (f.as_str(), t.as_str()) != ("false", "true") {
+                    c.bool_words = Some([f, t]);
                 }
                 c
             }
@@ -465,6 +497,14 @@ impl Store {
             }
         }
     }
+}
+
+/// The most frequent spelling (ties: the first in byte order), or `default` when there is none.
+fn most_frequent(counts: HashMap<String, usize>, default: &str) -> String {
+    counts
+        .into_iter()
+        .max_by(|(a, m), (b, n)| m.cmp(n).then_with(|| b.cmp(a)))
+        .map_or_else(|| default.to_string(), |(word, _)| word)
 }
 
 fn id_like_name(name: &str) -> bool {
@@ -537,12 +577,22 @@ pub fn read_table(bytes: &[u8], name: &str, options: &CsvOptions) -> Result<Tabl
     if rows == 0 {
         return Err(DataError::NoRows);
     }
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = source
+        .renamed
+        .iter()
+        .map(|(raw, name)| match raw.as_str() {
+            "" => format!("a column without a name in the header is called {name:?}"),
+            _ => format!("the header names {raw:?} more than once; this column is called {name:?}"),
+        })
+        .collect();
     let mut stores: Vec<Store> = infer
         .iter()
         .zip(&source.names)
         .map(|(inf, n)| match decide(inf, rows, n, &mut warnings) {
-            Plan::Numbers { boolean } => Store::Numbers(Vec::with_capacity(rows), boolean),
+            Plan::Numbers { boolean: false } => Store::Numbers(Vec::with_capacity(rows)),
+            Plan::Numbers { boolean: true } => {
+                Store::Booleans(Vec::with_capacity(rows), Default::default())
+            }
             Plan::Days => Store::Days(Vec::with_capacity(rows)),
             Plan::Text => Store::Text(Vec::with_capacity(rows), HashMap::new()),
         })

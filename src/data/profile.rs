@@ -138,8 +138,8 @@ pub fn profile(table: &Table, options: &RoleOptions) -> Result<Profile, DataErro
             ColumnValues::Numbers(v) if c.kind == ColumnKind::Boolean => {
                 let ones = v.iter().filter(|&&x| x == 1.0).count();
                 top_levels = top(vec![
-                    ("true".into(), ones),
-                    ("false".into(), c.present() - ones),
+                    (c.bool_label(true).into(), ones),
+                    (c.bool_label(false).into(), c.present() - ones),
                 ]);
             }
             ColumnValues::Numbers(v) => numeric = numeric_summary(v),

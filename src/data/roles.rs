@@ -310,7 +310,7 @@ fn class_targets(col: &Column) -> (Vec<String>, Vec<f32>) {
             let labels = if col.kind == ColumnKind::Boolean {
                 distinct
                     .iter()
-                    .map(|&x| if x > 0.5 { "true" } else { "false" }.to_string())
+                    .map(|&x| col.bool_label(x > 0.5).to_string())
                     .collect()
             } else {
                 distinct.iter().map(|&x| format_number(x as f64)).collect()

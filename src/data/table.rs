@@ -92,6 +92,11 @@ pub struct Column {
     pub missing: usize,
     /// Distinct non-missing values.
     pub distinct: usize,
+    /// For boolean columns read from a file: how false and true are written there (the most
+    /// frequent spelling of each, e.g. `["no", "yes"]`), so that class labels keep the file's
+    /// words. `None` means `false` / `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bool_words: Option<[String; 2]>,
 }
 
 impl Column {
@@ -122,6 +127,18 @@ impl Column {
             values,
             missing,
             distinct,
+            bool_words: None,
+        }
+    }
+
+    /// How the boolean `value` is written in this column's file (`false` / `true` unless the
+    /// file spells it otherwise).
+    pub fn bool_label(&self, value: bool) -> &str {
+        match (&self.bool_words, value) {
+            (Some([f, _]), false) => f,
+            (Some([_, t]), true) => t,
+            (None, false) => "false",
+            (None, true) => "true",
         }
     }
 
