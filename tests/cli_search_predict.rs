@@ -271,6 +271,38 @@ fn user_errors_have_exit_codes_and_clear_messages() {
         "1 fold cannot cross-validate",
     );
     fails(&["search", "--cv-folds", "21", "-q"], 2, "between 2 and 20");
+    fails(
+        &["search", "--data", CUSTOMERS, "--exclude", "churned", "-q"],
+        1,
+        "\"churned\" is the target and also excluded",
+    );
+    // Outputs that cannot be written are said before the search runs (no leaderboard printed).
+    let nowhere = dir.join("no-such-folder").join("run.json");
+    for (args, needle) in [
+        (
+            vec!["search", "--out", p(&nowhere), "-q"],
+            "--out ".to_string() + p(&nowhere) + ": cannot write there",
+        ),
+        (
+            vec!["search", "--model", p(&dir), "-q"],
+            "it is a folder".to_string(),
+        ),
+        (
+            vec![
+                "search",
+                "--out",
+                p(&missing),
+                "--journal",
+                p(&missing),
+                "-q",
+            ],
+            "--out and --journal both name".to_string(),
+        ),
+    ] {
+        fails(&args, 1, &needle);
+        assert!(automl(&args).stdout.is_empty(), "{args:?}");
+    }
+    assert!(!missing.exists(), "the check leaves no file behind");
 
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{\"format\": \"automl-model\"}").unwrap();

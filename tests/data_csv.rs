@@ -218,6 +218,19 @@ fn target_and_task_can_be_chosen() {
     assert!(matches!(e, DataError::UnknownTarget { .. }));
     let (_, p) = load("regression.csv").unwrap();
     assert_eq!(p.task, TaskKind::Regression);
+    // Excluding the target is a contradiction, not something to ignore.
+    let e = load_with(
+        "regression.csv",
+        RoleOptions {
+            excluded: vec![p.target.clone()],
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, DataError::TargetExcluded { column } if *column == p.target),
+        "{e}"
+    );
     let (_, p) = load_with(
         "regression.csv",
         RoleOptions {

@@ -117,6 +117,11 @@ pub enum DataError {
         /// Requested name.
         name: String,
     },
+    /// The target column is also among the columns to exclude.
+    TargetExcluded {
+        /// Target column.
+        column: String,
+    },
     /// The target has a single distinct value (or a single class).
     TargetConstant {
         /// Target column.
@@ -238,6 +243,10 @@ impl fmt::Display for DataError {
                 available.join(", ")
             ),
             UnknownColumn { name } => write!(f, "there is no column named {name:?}"),
+            TargetExcluded { column } => write!(
+                f,
+                "the column {column:?} is the target and also excluded; the target is never a feature — to predict another column, choose that one as the target"
+            ),
             TargetConstant { column, value } => write!(
                 f,
                 "the target column {column:?} has a single value ({value:?}) in every row; there is nothing to learn — choose another target"

@@ -144,6 +144,11 @@ pub(crate) fn resolve(table: &Table, options: &RoleOptions) -> Result<Roles, Dat
             .ok_or(DataError::NoRows)?,
     };
     let col = &table.columns[target];
+    if options.excluded.contains(&col.name) {
+        return Err(DataError::TargetExcluded {
+            column: col.name.clone(),
+        });
+    }
     if col.present() == 0 {
         return Err(DataError::TargetAllMissing {
             column: col.name.clone(),

@@ -31,6 +31,39 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), Error> {
         .map_err(|e| Error::Input(format!("cannot write {}: {e}", path.display())))
 }
 
+/// Checks, before any work, that the files to be written can be written: each is a distinct
+/// path, not a folder, in a folder that exists and lets us create or replace it. A file that
+/// did not exist is not left behind by the check.
+pub fn check_outputs(outputs: &[(&str, &Path)]) -> Result<(), Error> {
+    for (i, (flag, path)) in outputs.iter().enumerate() {
+        if let Some((other, _)) = outputs[..i].iter().find(|(_, p)| p == path) {
+            return Err(Error::Input(format!(
+                "{other} and {flag} both name {}; each output needs its own file",
+                path.display()
+            )));
+        }
+        let cannot = |why: String| {
+            Error::Input(format!(
+                "{flag} {}: cannot write there: {why}",
+                path.display()
+            ))
+        };
+        if path.is_dir() {
+            return Err(cannot("it is a folder".into()));
+        }
+        let existed = path.exists();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|e| cannot(e.to_string()))?;
+        if !existed {
+            std::fs::remove_file(path).map_err(|e| cannot(e.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Serialises `value` as pretty JSON into `path`.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<(), Error> {
     let json = serde_json::to_vec_pretty(value)

@@ -1,7 +1,7 @@
 //! `automl search`: runs a search on a CSV file or a built-in dataset with a progress bar and
 //! event lines, prints the leaderboard and writes the run, the best model and an Optuna journal.
 
-use super::input::{prepared, read_file, write_file, write_json, Source};
+use super::input::{check_outputs, prepared, read_file, write_file, write_json, Source};
 use automl::backend::{Backend, BackendChoice};
 use automl::data::{PreparedData, Task, TaskKind};
 use automl::platform::block_on;
@@ -15,7 +15,7 @@ use automl::search::space::SearchSpace;
 use automl::search::Budget;
 use automl::Error;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -270,6 +270,19 @@ fn space(args: &Args, data: &PreparedData) -> Result<SearchSpace, Error> {
 }
 
 pub fn run(args: Args) -> Result<(), Error> {
+    // A search can run for long; an output that cannot be written is said before it starts.
+    let outputs: Vec<(&str, &Path)> = [
+        ("--out", &args.out),
+        ("--model", &args.model),
+        ("--journal", &args.journal),
+        ("--save-state", &args.save_state),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| path.as_deref().map(|p| (flag, p)))
+    .collect();
+    if !args.print_space {
+        check_outputs(&outputs)?;
+    }
     let mut search = open_search(&args)?;
     if args.print_space {
         let json = serde_json::to_string_pretty(search.space())
