@@ -123,7 +123,7 @@ impl Backend {
             )
         };
         if choice == BackendChoice::Cpu {
-            return Ok(cpu(data, "the CPU was chosen".into()));
+            return Ok(cpu(data, "the CPU backend was asked for".into()));
         }
         let ctx = match GpuContext::new().await {
             Ok(ctx) => ctx,
