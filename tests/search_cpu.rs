@@ -8,8 +8,7 @@ use automl::model::cpu::CpuTrainer;
 use automl::model::trainer::{CandidateId, CandidateState, TrainError, Trainer, Weights};
 use automl::model::Spec;
 use automl::platform::block_on;
-use automl::report::export::{optuna_journal, ModelFile, Predicted, RunExport};
-use automl::report::metrics::Metrics;
+use automl::report::export::{optuna_journal, ModelFile, RunExport};
 use automl::search::events::{Event, TrialStatus};
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::evolution::EvolutionConfig;
@@ -246,19 +245,7 @@ fn exports_round_trip_and_the_model_reproduces_the_test_metric() {
     let text = serde_json::to_string(&model).unwrap();
     let model: ModelFile = serde_json::from_str(&text).unwrap();
     model.check().unwrap();
-    let Predicted::Classes { labels, .. } = model.predict_features(&data.test.x) else {
-        panic!("classification model")
-    };
-    let correct = labels
-        .iter()
-        .zip(&data.test.y)
-        .filter(|(p, y)| **p as f32 == **y)
-        .count();
-    let accuracy = correct as f64 / data.test.rows() as f64;
-    match model.test_metrics.as_ref().unwrap() {
-        Metrics::Classification(m) => assert_eq!(m.accuracy, accuracy),
-        other => panic!("{other:?}"),
-    }
+    common::model_test_accuracy(&model, &data.test);
 
     let journal = optuna_journal(&search, "iris", 1_700_000_000_000.0);
     let lines: Vec<serde_json::Value> = journal

@@ -7,8 +7,7 @@ mod common;
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;
 use automl::platform::block_on;
-use automl::report::export::{ModelFile, Predicted};
-use automl::report::metrics::Metrics;
+use automl::report::export::ModelFile;
 use automl::search::events::Event;
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::SamplerConfig;
@@ -659,18 +658,6 @@ fn linear_networks_are_cross_validated_bagged_and_predict_from_the_model_file() 
     assert!(best.cv.is_some());
     let model = ModelFile::from_search(&search).unwrap();
     model.check().unwrap();
-    let Predicted::Classes { labels, .. } = model.predict_features(&data.test.x) else {
-        panic!("classification model")
-    };
-    let correct = labels
-        .iter()
-        .zip(&data.test.y)
-        .filter(|(p, y)| **p as f32 == **y)
-        .count();
-    let accuracy = correct as f64 / data.test.rows() as f64;
-    match model.test_metrics.as_ref().unwrap() {
-        Metrics::Classification(m) => assert_eq!(m.accuracy, accuracy),
-        other => panic!("{other:?}"),
-    }
+    let accuracy = common::model_test_accuracy(&model, &data.test);
     assert!(accuracy > 0.6, "softmax regression on iris: {accuracy}");
 }

@@ -199,3 +199,27 @@ pub fn search_config(
         ..Default::default()
     }
 }
+
+/// The test accuracy of `model`'s own predictions on `test`, checked to equal the test accuracy
+/// the model file records.
+pub fn model_test_accuracy(
+    model: &automl::report::export::ModelFile,
+    test: &automl::data::Part,
+) -> f64 {
+    use automl::report::export::Predicted;
+    use automl::report::metrics::Metrics;
+    let Predicted::Classes { labels, .. } = model.predict_features(&test.x) else {
+        panic!("classification model")
+    };
+    let correct = labels
+        .iter()
+        .zip(&test.y)
+        .filter(|(p, y)| **p as f32 == **y)
+        .count();
+    let accuracy = correct as f64 / test.rows() as f64;
+    match model.test_metrics.as_ref() {
+        Some(Metrics::Classification(m)) => assert_eq!(m.accuracy, accuracy),
+        other => panic!("{other:?}"),
+    }
+    accuracy
+}
