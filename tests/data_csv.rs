@@ -176,8 +176,29 @@ fn binary_empty_header_only_and_one_column_fail_clearly() {
     assert_eq!(load("header_only.csv").unwrap_err(), DataError::NoRows);
     assert!(matches!(
         load("one_column.csv").unwrap_err(),
-        DataError::OnlyOneColumn { .. }
+        DataError::OnlyOneColumn {
+            given_delimiter: None,
+            ..
+        }
     ));
+    // A delimiter the user gives and the file does not use is named as the cause.
+    let e = load_csv(
+        &read("customers.csv"),
+        "customers.csv",
+        &LoadOptions {
+            csv: automl::data::CsvOptions {
+                delimiter: Some(';'),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("split at the given delimiter ';', the file has a single column"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -114,6 +114,7 @@ impl<'a> Source<'a> {
             text,
             format: CsvFormat {
                 delimiter: delimiter as char,
+                delimiter_given: options.delimiter.is_some(),
                 header,
                 decimal_comma: delimiter == b';',
                 encoding: encoding.to_string(),

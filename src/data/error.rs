@@ -97,6 +97,8 @@ pub enum DataError {
     OnlyOneColumn {
         /// That column.
         column: String,
+        /// The delimiter the reader was told to use, when it was not detected.
+        given_delimiter: Option<char>,
     },
     /// No column is left to learn from once the target and excluded columns are set aside.
     NoUsableFeatures {
@@ -226,9 +228,19 @@ impl fmt::Display for DataError {
                 f,
                 "the file exceeds {limit} cells (rows × columns) at row {row} with {columns} columns; use fewer rows or columns"
             ),
-            OnlyOneColumn { column } => write!(
+            OnlyOneColumn {
+                column,
+                given_delimiter: None,
+            } => write!(
                 f,
                 "the file has a single column ({column:?}); a target and at least one feature column are needed — is the delimiter one of , ; tab |?"
+            ),
+            OnlyOneColumn {
+                column,
+                given_delimiter: Some(d),
+            } => write!(
+                f,
+                "split at the given delimiter {d:?}, the file has a single column ({column:?}); a target and at least one feature column are needed — give the file's delimiter, or none to have it detected"
             ),
             NoUsableFeatures { target, excluded } => {
                 write!(f, "no column is left to predict {target:?} from")?;

@@ -128,6 +128,11 @@ pub(crate) fn resolve(table: &Table, options: &RoleOptions) -> Result<Roles, Dat
     if table.columns.len() == 1 {
         return Err(DataError::OnlyOneColumn {
             column: names.first().cloned().unwrap_or_default(),
+            given_delimiter: table
+                .format
+                .as_ref()
+                .filter(|f| f.delimiter_given)
+                .map(|f| f.delimiter),
         });
     }
     let target = match &options.target {

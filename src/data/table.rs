@@ -183,6 +183,9 @@ fn count(values: &ColumnValues) -> (usize, usize) {
 pub struct CsvFormat {
     /// Field delimiter.
     pub delimiter: char,
+    /// Whether the delimiter was given by the user rather than detected.
+    #[serde(default)]
+    pub delimiter_given: bool,
     /// Whether the first row was a header.
     pub header: bool,
     /// Whether numbers use a decimal comma (files delimited by `;`).
