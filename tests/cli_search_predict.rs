@@ -276,6 +276,17 @@ fn user_errors_have_exit_codes_and_clear_messages() {
         1,
         "\"churned\" is the target and also excluded",
     );
+    // A given delimiter is used (and named when the file does not split at it).
+    fails(
+        &["search", "--data", CUSTOMERS, "--delimiter", ";", "-q"],
+        1,
+        "split at the given delimiter ';'",
+    );
+    fails(
+        &["search", "--delimiter", ";", "-q"],
+        2,
+        "--delimiter applies to CSV files",
+    );
     // Outputs that cannot be written are said before the search runs (no leaderboard printed).
     let nowhere = dir.join("no-such-folder").join("run.json");
     for (args, needle) in [

@@ -1,8 +1,8 @@
 //! Reading the user's files and datasets, with messages that name the file.
 
 use automl::data::{
-    builtin, load_csv, prepare, DataError, Limits, LoadOptions, PrepareOptions, PreparedData,
-    RoleOptions, TaskKind,
+    builtin, load_csv, prepare, CsvOptions, DataError, Limits, LoadOptions, PrepareOptions,
+    PreparedData, RoleOptions, TaskKind,
 };
 use automl::Error;
 use std::path::Path;
@@ -95,12 +95,14 @@ impl<'a> Source<'a> {
 /// Loads and prepares a dataset: seeded stratified split, preparation fitted on the training rows.
 /// Also returns the profile's warnings about the file (rows dropped for a missing target, odd
 /// values in a typed column, classes with a single row) and the split's
-/// ([`PreparedData::warnings`]), each prefixed with the file's name.
+/// ([`PreparedData::warnings`]), each prefixed with the file's name. `delimiter` applies to a
+/// file (detected when `None`).
 pub fn prepared(
     source: &Source<'_>,
     target: Option<String>,
     task: Option<TaskKind>,
     excluded: Vec<String>,
+    delimiter: Option<char>,
     seed: u64,
 ) -> Result<(PreparedData, Vec<String>), Error> {
     let roles = RoleOptions {
@@ -135,7 +137,10 @@ pub fn prepared(
             let in_file = |e: DataError| Error::Input(format!("{}: {e}", path.display()));
             let load = LoadOptions {
                 roles,
-                ..LoadOptions::default()
+                csv: CsvOptions {
+                    delimiter,
+                    ..CsvOptions::default()
+                },
             };
             let (table, profile) = load_csv(&bytes, &name, &load).map_err(in_file)?;
             let data = prepare(&table, &options).map_err(in_file)?;

@@ -36,6 +36,9 @@ pub struct Args {
     /// Columns not to use as features (repeatable).
     #[arg(long)]
     exclude: Vec<String>,
+    /// Field delimiter of a CSV file (detected when absent).
+    #[arg(long)]
+    delimiter: Option<char>,
     /// Wall-clock budget of the search phase: `90`, `90s`, `2m`, `1.5m` (default 60s when no
     /// --epochs is given).
     #[arg(long, value_parser = parse_budget)]
@@ -117,7 +120,7 @@ pub struct Args {
     save_state: Option<PathBuf>,
     /// Continue a search saved with `--save-state`: data, settings, trials and the budget already
     /// spent come from the file.
-    #[arg(long, conflicts_with_all = ["data", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag", "no_ensemble", "space", "print_space"])]
+    #[arg(long, conflicts_with_all = ["data", "delimiter", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag", "no_ensemble", "space", "print_space"])]
     resume: Option<PathBuf>,
 }
 
@@ -240,11 +243,17 @@ fn open_search(args: &Args) -> Result<Search, Error> {
         _ => TaskKind::Classification,
     });
     let source = Source::parse(args.data.as_deref());
+    if let (Source::Builtin(id), Some(_)) = (&source, args.delimiter) {
+        usage(&format!(
+            "--delimiter applies to CSV files; builtin:{id} is a built-in dataset"
+        ));
+    }
     let (data, warnings) = prepared(
         &source,
         args.target.clone(),
         task,
         args.exclude.clone(),
+        args.delimiter,
         args.seed,
     )?;
     // Printed even with --quiet: they say what happens to the user's rows.
