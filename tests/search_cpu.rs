@@ -108,7 +108,19 @@ fn hyperband_prunes_by_rung_and_plans_first() {
     let c = config(SamplerConfig::Random, SchedulerConfig::Hyperband, 200);
     let (search, events) = run(c, &data);
     match &events[0] {
-        Event::SearchStarted { plan, .. } => {
+        Event::SearchStarted {
+            plan,
+            params,
+            space,
+            ..
+        } => {
+            // The page labels and scales its parallel-coordinates axes from these definitions.
+            assert_eq!(params, &space.params());
+            for t in search.trials() {
+                for name in t.sample.keys() {
+                    assert!(params.iter().any(|d| &d.name == name), "{name} undefined");
+                }
+            }
             assert_eq!(plan.brackets.len(), 3);
             assert_eq!(
                 plan.brackets[0]
@@ -260,6 +272,45 @@ fn exports_round_trip_and_the_model_reproduces_the_test_metric() {
         .iter()
         .filter(|l| l["op_code"] == 6)
         .all(|l| l["datetime_complete"].is_string()));
+}
+
+#[test]
+fn regression_curves_are_standardised_and_the_scale_to_read_them_is_sent() {
+    let table = builtin::load("diabetes", &Default::default()).unwrap();
+    let data = prepare(&table, &PrepareOptions::default()).unwrap();
+    let (_, std) = data.target_scale.unwrap();
+    let c = config(
+        SamplerConfig::Random,
+        SchedulerConfig::None { parallel: 4 },
+        40,
+    );
+    let (search, events) = run(c, &data);
+    match &events[0] {
+        Event::SearchStarted { target_scale, .. } => assert_eq!(*target_scale, data.target_scale),
+        other => panic!("first event is {other:?}"),
+    }
+    let export = RunExport::from_search(&search);
+    assert_eq!(export.target_scale, data.target_scale);
+    // A leaderboard row's validation RMSE (target units) is its trial's last curve point
+    // (standardised) times the target's standard deviation.
+    let board = search.leaderboard().unwrap();
+    let mut checked = 0;
+    for row in board.rows.iter().filter(|r| r.trial.is_some()) {
+        let trial = &search.trials()[row.trial.unwrap() as usize];
+        let last = trial.curve.last().unwrap().valid_score as f64 * std as f64;
+        let automl::report::metrics::Metrics::Regression(m) = &row.valid else {
+            panic!("regression row {row:?}")
+        };
+        assert!(
+            (m.rmse - last).abs() <= 1e-3 * m.rmse,
+            "#{}: {} vs {last}",
+            trial.id,
+            m.rmse
+        );
+        assert!(m.rmse > 20.0, "diabetes RMSE in its units: {}", m.rmse);
+        checked += 1;
+    }
+    assert!(checked > 0);
 }
 
 #[test]

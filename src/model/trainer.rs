@@ -174,7 +174,8 @@ pub struct EpochMetrics {
     pub train_loss: f32,
     /// Validation loss (no dropout).
     pub valid_loss: f32,
-    /// Validation accuracy (classification) or RMSE (regression).
+    /// Validation accuracy (classification) or RMSE (regression, in standardised target units:
+    /// times the training target's standard deviation it is in the target's units).
     pub valid_score: f32,
     /// Set when the loss or weights became non-finite; the candidate stops training.
     pub diverged: bool,

@@ -35,6 +35,11 @@ pub struct RunExport {
     /// predictions on the whole file can be scored on exactly the test rows.
     #[serde(default)]
     pub split: crate::data::SplitIndices,
+    /// Regression: the training target's mean and standard deviation. The trials' curves give
+    /// validation RMSE in standardised units (times the deviation is the target's units, as in
+    /// the leaderboard).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_scale: Option<(f32, f32)>,
     /// Space searched.
     pub space: SearchSpace,
     /// Scheduler plan.
@@ -91,6 +96,7 @@ impl RunExport {
             task: data.task.clone(),
             rows: [data.train.rows(), data.valid.rows(), data.test.rows()],
             split: data.rows.clone(),
+            target_scale: data.target_scale,
             space: search.space().clone(),
             plan: crate::search::schedule::Scheduler::new(
                 &search.config().scheduler,

@@ -6,7 +6,7 @@ use super::cv::CvScore;
 use super::ensemble::Share;
 use super::sampler::Objective;
 use super::schedule::Plan;
-use super::space::{Sample, SearchSpace};
+use super::space::{ParamDef, Sample, SearchSpace};
 use super::Budget;
 use crate::model::EpochMetrics;
 use crate::report::leaderboard::Leaderboard;
@@ -46,6 +46,10 @@ pub enum Event {
         plan: Plan,
         /// The space searched.
         space: SearchSpace,
+        /// The space flattened into the parameters a trial's `params` name, in the space's order
+        /// (parents before their conditional children), with each one's distribution.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        params: Vec<ParamDef>,
         /// The budget.
         budget: Budget,
         /// Rows per part: train, validation, test.
@@ -54,6 +58,12 @@ pub enum Event {
         sampler: String,
         /// Whether evolution children inherit their parent's weights.
         inherit: bool,
+        /// Regression: the training target's mean and standard deviation. The validation RMSE of
+        /// [`Event::Epoch`] and [`Event::TrialFinished`] is in standardised units; times the
+        /// standard deviation it is in the target's units, as the leaderboard and
+        /// [`Event::CrossValidated`] give it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target_scale: Option<(f32, f32)>,
         /// What to know about the data before trusting the scores ([`PreparedData::warnings`]).
         ///
         /// [`PreparedData::warnings`]: crate::data::PreparedData::warnings

@@ -755,6 +755,7 @@ impl Search {
             seed: self.config.seed,
             plan: self.scheduler.plan(),
             space: self.space.clone(),
+            params: self.space.params(),
             budget: self.config.budget,
             rows: [
                 self.data.train.rows(),
@@ -763,6 +764,7 @@ impl Search {
             ],
             sampler: sampler.into(),
             inherit: self.config.inherit(),
+            target_scale: self.data.target_scale,
             warnings: self.data.warnings(),
         }
     }

@@ -43,6 +43,15 @@ test("WebGPU: a preset link searches iris to the end, with curves, baselines and
     await page.waitForSelector("#network svg circle");
     assert.ok((await page.$$("#network svg line")).length > 0, "network edges drawn");
     await page.waitForSelector("#confusion");
+    // Parallel coordinates: one axis per parameter in the space's order, the score last;
+    // categorical axes are labelled with their choices, not with their indices.
+    const names = await page.$$eval("#parallel .pc-name", (ts) => ts.map((t) => t.textContent));
+    assert.equal(names[0], "depth", names.join(" "));
+    assert.equal(names.at(-1), "accuracy", names.join(" "));
+    assert.ok(names.indexOf("width_0") < names.indexOf("learning_rate"), names.join(" "));
+    const levels = await page.$$eval("#parallel .pc-level", (ts) => ts.map((t) => t.textContent));
+    for (const choice of ["relu", "adam", "cosine", "32"]) assert.ok(levels.includes(choice), `${choice} in ${levels.join(" ")}`);
+    assert.ok((await page.$$("#parallel .pc-line")).length > 1, "a line per finished trial");
     await page.screenshot({ path: join(SHOTS, "playground-webgpu.png"), fullPage: true });
     // Training runs in the worker; the main thread only draws. A generous bound (shared CI
     // machines stall) that still catches work moved onto the main thread, which freezes for seconds.
@@ -108,6 +117,41 @@ test("without WebGPU: the CPU path is announced and the search completes", async
     const longest = await longestTask(page);
     console.log(`longest main-thread long task (CPU run): ${longest} ms`);
     assert.ok(longest < 1500, `main thread blocked for ${longest} ms`);
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("regression: live and final scores are both RMSE in the target's units", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    // Diabetes progression is 25–346 (standard deviation about 77), so an RMSE in standardised
+    // units (about 0.7) and one in the target's units (about 55) cannot be mistaken.
+    await page.goto(`${BASE_URL}/#dataset=diabetes&budget=8&seed=1&autorun=1`);
+    const liveRows = () =>
+      page.$$eval("#leaderboard[data-final='false'] tbody tr", (rows) => rows.map((r) => ({ ...r.dataset })));
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll("#leaderboard[data-final='false'] tbody tr")];
+      const scored = (kind) => rows.filter((r) => r.dataset.kind === kind && r.dataset.validScore !== "").length;
+      return scored("baseline") >= 1 && rows.filter((r) => r.dataset.kind === "neural" && r.dataset.state === "finished").length >= 3;
+    }, null, { timeout: DONE });
+    const live = await liveRows();
+    const mean = live.find((r) => r.model === "mean");
+    assert.ok(mean && Number(mean.validScore) > 30, `mean baseline's validation RMSE: ${mean?.validScore}`);
+    const finished = live.filter((r) => r.kind === "neural" && r.state === "finished" && r.validScore !== "");
+    for (const r of finished) assert.ok(Number(r.validScore) > 20 && Number(r.validScore) < 400, `live RMSE of #${r.trial}: ${r.validScore}`);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    // The final board's validation RMSE of the winner is its search-phase network's, the same
+    // number the candidate view (from the live events) shows for it.
+    const neural = (await leaderboardRows(page)).find((r) => r.kind === "neural");
+    const onBoard = Number(await page.getAttribute(`#leaderboard tr[data-trial="${neural.trial}"]`, "data-valid-score"));
+    await page.click(`#leaderboard tr[data-trial="${neural.trial}"] button`);
+    await page.waitForSelector("#details-valid");
+    const inView = Number(await page.getAttribute("#details-valid", "data-score"));
+    assert.ok(onBoard > 20 && Math.abs(inView - onBoard) <= 1e-3 * onBoard, `#${neural.trial}: board ${onBoard}, candidate view ${inView}`);
+    assert.match(await page.textContent("#details"), /validation RMSE/);
     clean(t);
   } finally {
     await browser.close();

@@ -69,64 +69,114 @@ export function renderImportance(box, run) {
   );
 }
 
-/** Renders the parallel-coordinates SVG into `box`; clicking a line selects the trial. */
+/** A tick label short enough for axes ~50 px apart: `1e-6`, `4e-4`, `0.3`, `128`. */
+function tick(v) {
+  if (!Number.isFinite(v)) return "–";
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 0.01 || a >= 1e4)) return v.toExponential(0).replace("e+", "e");
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(2)));
+}
+
+/**
+ * One axis per parameter, in the space's order (`meta.params`: depth, each layer's width and
+ * activation, then the optimisation parameters), then the score. An axis maps a value to [0, 1]:
+ * categorical parameters (whose values are choice indices) get one evenly spaced level per choice,
+ * labelled with its name; log-distributed ones a log scale; both span the space's range, so where
+ * the trials concentrate is visible. Without definitions (a run saved before they were sent),
+ * the axes fall back to the observed range of each parameter.
+ */
+function axesOf(run, trials) {
+  const defs = new Map((run.meta?.params ?? []).map((d) => [d.name, d.dist]));
+  const seen = new Set(trials.flatMap((t) => Object.keys(t.params)));
+  const names = [...[...defs.keys()].filter((n) => seen.has(n)), ...[...seen].filter((n) => !defs.has(n)).sort()];
+  const axes = names.map((name) => {
+    const dist = defs.get(name);
+    const vs = trials.map((t) => t.params[name]).filter(Number.isFinite);
+    if (dist?.kind === "categorical") {
+      // Each choice has a band of the axis; its label and lines sit at the band's centre.
+      const k = dist.choices.length;
+      return { name, at: (v) => (v + 0.5) / k, ticks: dist.choices.map((c, i) => [(i + 0.5) / k, c]), levels: k };
+    }
+    const lo = dist ? dist.low : Math.min(...vs);
+    const hi = dist ? dist.high : Math.max(...vs);
+    const log = dist ? dist.log && lo > 0 : LOG_PARAMS.test(name) && vs.every((v) => v > 0);
+    const f = (v) => (log ? Math.log10(v) : v);
+    const at = (v) => (f(hi) > f(lo) ? (f(v) - f(lo)) / (f(hi) - f(lo)) : 0.5);
+    return { name, at, ticks: [[0, tick(lo)], [1, tick(hi)]] };
+  });
+  const scores = trials.map((t) => t.validScore);
+  const [lo, hi] = [Math.min(...scores), Math.max(...scores)];
+  axes.push({ name: run.scoreName, score: true, at: (v) => (hi > lo ? (v - lo) / (hi - lo) : 0.5), ticks: [[0, fmt(lo, 3)], [1, fmt(hi, 3)]] });
+  return axes;
+}
+
+/**
+ * Renders the parallel-coordinates SVG into `box`: one line per finished trial through its
+ * parameters and score, coloured by score, the best trial on top; clicking a line selects the
+ * trial. A parameter a trial does not have (a layer beyond its depth, SGD's momentum for Adam)
+ * breaks its line there.
+ */
 export function renderParallel(box, run, onSelect) {
   const trials = usableTrials(run);
   if (trials.length < 2) {
     replace(box, el("p", { class: "muted" }, "Needs at least two finished candidates."));
     return;
   }
-  const names = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
-  const axes = [...names, "score"];
+  const axes = axesOf(run, trials);
   const W = Math.max(480, box.clientWidth || 700);
-  const H = 260;
-  const pad = { l: 30, r: 30, t: 24, b: 48 };
+  const H = 300;
+  const pad = { l: 34, r: 44, t: 24, b: 52 };
   const x = (i) => pad.l + (i * (W - pad.l - pad.r)) / Math.max(1, axes.length - 1);
-  const value = (t, a) => (a === "score" ? t.validScore : t.params[a]);
-  const scale = axes.map((a) => {
-    const vs = trials.map((t) => value(t, a)).filter(Number.isFinite);
-    const log = LOG_PARAMS.test(a) && vs.every((v) => v > 0);
-    const f = (v) => (log ? Math.log10(v) : v);
-    const lo = Math.min(...vs.map(f));
-    const hi = Math.max(...vs.map(f));
-    return { lo, hi, f, min: Math.min(...vs), max: Math.max(...vs) };
-  });
-  const y = (i, v) => {
-    const s = scale[i];
-    if (!Number.isFinite(v)) return null;
-    const t = s.hi > s.lo ? (s.f(v) - s.lo) / (s.hi - s.lo) : 0.5;
-    return H - pad.b - t * (H - pad.t - pad.b);
-  };
+  const y = (u) => H - pad.b - u * (H - pad.t - pad.b);
   const best = run.bestTrial();
   const scores = trials.map((t) => t.validScore);
   const smin = Math.min(...scores);
   const smax = Math.max(...scores);
-  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", class: "parallel", role: "img", "aria-label": "Parallel coordinates of the trials" });
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", class: "parallel", role: "img", "aria-label": `Parallel coordinates of ${trials.length} finished trials` });
   const lines = svg("g", {});
+  // Worst first, so the better lines are drawn over the worse; the best one last of all.
   const sorted = [...trials].sort((a, b) => (run.better(a.validScore, b.validScore) ? 1 : -1));
+  if (best) sorted.push(...sorted.splice(sorted.findIndex((t) => t.trial === best.trial), 1));
   for (const t of sorted) {
-    const pts = axes.map((a, i) => [x(i), y(i, value(t, a))]).filter((p) => p[1] !== null);
+    const isBest = best && t.trial === best.trial;
+    // Lines through the same choice of a categorical parameter are spread over a narrow band
+    // (by trial number, so the picture is stable) to show how many pass there.
+    const spread = (axis) => (axis.levels && !isBest ? (((t.trial * 0.618034) % 1) - 0.5) * (0.6 / axis.levels) : 0);
+    const segments = [[]];
+    axes.forEach((axis, i) => {
+      const v = axis.score ? t.validScore : t.params[axis.name];
+      if (Number.isFinite(v)) segments.at(-1).push(`${x(i).toFixed(1)},${y(axis.at(v) + spread(axis)).toFixed(1)}`);
+      else if (segments.at(-1).length) segments.push([]);
+    });
     const q = smax > smin ? (t.validScore - smin) / (smax - smin) : 1;
     const good = run.higherIsBetter ? q : 1 - q;
-    const isBest = best && t.trial === best.trial;
-    const line = svg("polyline", {
-      points: pts.map((p) => p.map((v) => v.toFixed(1)).join(",")).join(" "),
-      fill: "none",
-      stroke: isBest ? BEST_COLOUR : `hsl(${Math.round(210 - 60 * good)}, 60%, ${Math.round(75 - 35 * good)}%)`,
-      "stroke-width": isBest ? 3 : 1.3,
-      class: "pc-line",
-    });
-    line.append(svg("title", {}, `#${t.trial} ${t.summary}: ${fmt(t.validScore)}`));
-    line.addEventListener("click", () => onSelect(t.trial));
-    lines.append(line);
+    const group = svg("g", { class: isBest ? "pc-line pc-best" : "pc-line" });
+    for (const seg of segments.filter((s) => s.length > 1)) {
+      group.append(svg("polyline", {
+        points: seg.join(" "),
+        fill: "none",
+        stroke: isBest ? BEST_COLOUR : `hsl(${Math.round(210 - 60 * good)}, 60%, ${Math.round(75 - 35 * good)}%)`,
+        "stroke-width": isBest ? 3 : 1.2,
+        "stroke-opacity": isBest ? 1 : 0.45,
+      }));
+    }
+    group.append(svg("title", {}, `#${t.trial} ${t.summary}: ${fmt(t.validScore)}`));
+    group.addEventListener("click", () => onSelect(t.trial));
+    lines.append(group);
   }
   root.append(lines);
-  axes.forEach((a, i) => {
+  axes.forEach((axis, i) => {
     root.append(svg("line", { x1: x(i), x2: x(i), y1: pad.t, y2: H - pad.b, class: "pc-axis" }));
     // Names alternate between two rows so neighbouring axes' names do not overlap.
-    root.append(svg("text", { x: x(i), y: H - 18 + (i % 2) * 13, "text-anchor": "middle", class: "pc-name" }, a === "score" ? run.scoreName : a));
-    root.append(svg("text", { x: x(i), y: pad.t - 8, "text-anchor": "middle", class: "pc-tick" }, fmt(scale[i].max, 2)));
-    root.append(svg("text", { x: x(i), y: H - pad.b + 12, "text-anchor": "middle", class: "pc-tick" }, fmt(scale[i].min, 2)));
+    root.append(svg("text", { x: x(i), y: H - 22 + (i % 2) * 14, "text-anchor": "middle", class: "pc-name" }, axis.name));
+    for (const [u, label] of axis.ticks) {
+      const numeric = axis.ticks.length === 2 && !axis.levels;
+      const attrs = numeric
+        ? { x: x(i), y: u === 1 ? pad.t - 8 : H - pad.b + 13, "text-anchor": "middle" }
+        : { x: x(i) + 4, y: y(u) + 3, "text-anchor": "start" };
+      root.append(svg("text", { ...attrs, class: numeric ? "pc-tick" : "pc-tick pc-level" }, label));
+    }
   });
   replace(box, root);
 }

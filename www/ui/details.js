@@ -8,13 +8,16 @@ import { STATE_COLOURS } from "./run-model.js";
 
 /* global uPlot */
 
-function hyperparameterList(trial, spec) {
+function hyperparameterList(trial, spec, scoreName) {
   const items = [];
   const add = (k, v) => items.push(el("dt", {}, k), el("dd", {}, v));
   add("architecture", trial.summary);
   add("parameters", fmtInt(trial.parameters));
   add("state", el("span", { class: `state s-${trial.state}` }, trial.state));
   add("epochs", String(trial.curve.length));
+  if (Number.isFinite(trial.validScore)) {
+    items.push(el("dt", {}, `validation ${scoreName}`), el("dd", { id: "details-valid", dataset: { score: String(trial.validScore) } }, fmt(trial.validScore)));
+  }
   if (trial.parent !== null && trial.parent !== undefined) add("parent", `#${trial.parent}${trial.inherited ? " (weights inherited)" : ""}`);
   if (trial.origin) add("proposed by", trial.origin);
   if (spec) {
@@ -61,7 +64,7 @@ export class Details {
     const note = info?.note ? el("p", { class: "muted" }, info.note) : null;
     replace(
       this.box,
-      el("div", { class: "details-grid" }, el("div", { class: "details-net" }, network, note), el("div", { class: "details-side" }, hyperparameterList(trial, info?.spec), curveBox)),
+      el("div", { class: "details-grid" }, el("div", { class: "details-net" }, network, note), el("div", { class: "details-side" }, hyperparameterList(trial, info?.spec, run.scoreName), curveBox)),
       extra.length ? el("div", { class: "details-eval" }, extra) : null,
     );
     this.box.hidden = false;

@@ -69,7 +69,7 @@ export class Leaderboard {
     return items.map((r, i) =>
       el(
         "tr",
-        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "" }, title: r.error ?? null },
+        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "", validScore: Number.isFinite(r.valid) ? String(r.valid) : "", state: r.state }, title: r.error ?? null },
         el("td", { class: "num" }, i + 1),
         this.modelCell(r.model, r.trial),
         el("td", {}, r.kind),
@@ -111,7 +111,7 @@ export class Leaderboard {
       const t = r.trial !== null && r.trial !== undefined ? run.trials.get(r.trial) : null;
       return el(
         "tr",
-        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "", testScore: test === null ? "" : String(test), cvScore: r.cv ? String(r.cv.score) : "", refit: String(!!r.refit), bag: String(r.bag ?? 0), ensemble: String(r.ensemble?.length ?? 0) }, class: r.rank === 1 ? "winner" : "" },
+        { dataset: { model: r.model, kind: r.kind, trial: r.trial ?? "", validScore: Number.isFinite(primary(r.valid)) ? String(primary(r.valid)) : "", testScore: test === null ? "" : String(test), cvScore: r.cv ? String(r.cv.score) : "", refit: String(!!r.refit), bag: String(r.bag ?? 0), ensemble: String(r.ensemble?.length ?? 0) }, class: r.rank === 1 ? "winner" : "" },
         el("td", { class: "num" }, r.rank),
         this.modelCell(r.ensemble?.length > 1 ? `${r.model} (ensemble of ${r.ensemble.length}, ${r.bag} nets)` : r.bag > 1 ? `${r.model} (bag of ${r.bag})` : r.refit ? `${r.model} (refit)` : r.model, r.trial),
         el("td", {}, r.kind),

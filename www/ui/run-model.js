@@ -51,6 +51,18 @@ export class RunModel {
     return this.higherIsBetter ? "accuracy" : "RMSE";
   }
 
+  /**
+   * A candidate's validation score as the page shows it. The engine's per-epoch and per-trial
+   * regression RMSE is in standardised units; the leaderboard's, the baselines' and the
+   * cross-validated ones are in the target's units, so these are scaled by the target's
+   * standard deviation (`target_scale` of search_started) to match them.
+   */
+  shown(raw) {
+    if (raw === null || raw === undefined || this.higherIsBetter) return raw;
+    const std = this.meta?.target_scale?.[1];
+    return Number.isFinite(std) ? raw * std : raw;
+  }
+
   /** Applies a batch of events; returns the set of things that changed. */
   apply(events) {
     const changed = new Set();
@@ -87,8 +99,9 @@ export class RunModel {
         const t = this.trials.get(e.trial);
         if (!t) break;
         const m = e.metrics;
-        t.curve.push({ epoch: m.epoch, score: m.valid_score, trainLoss: m.train_loss, validLoss: m.valid_loss });
-        t.validScore = m.valid_score;
+        const score = this.shown(m.valid_score);
+        t.curve.push({ epoch: m.epoch, score, trainLoss: m.train_loss, validLoss: m.valid_loss });
+        t.validScore = score;
         if (t.state === "promoted") t.state = "running";
         this.epochsDone += 1;
         changed.add("curves");
@@ -119,7 +132,7 @@ export class RunModel {
         t.state = byStatus[e.status] ?? "finished";
         t.finished = true;
         t.epochs = e.epochs;
-        if (e.valid_score !== null && e.valid_score !== undefined) t.validScore = e.valid_score;
+        if (e.valid_score !== null && e.valid_score !== undefined) t.validScore = this.shown(e.valid_score);
         changed.add("curves");
         changed.add("leaderboard");
         break;
@@ -222,7 +235,8 @@ export class RunModel {
     for (const e of this.events) {
       if (e.type !== "epoch") continue;
       epochs += 1;
-      if (this.better(e.metrics.valid_score, best)) best = e.metrics.valid_score;
+      const score = this.shown(e.metrics.valid_score);
+      if (this.better(score, best)) best = score;
       if (best !== null) points.push([epochs, best]);
     }
     return points;
