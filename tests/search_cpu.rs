@@ -311,6 +311,19 @@ fn regression_curves_are_standardised_and_the_scale_to_read_them_is_sent() {
         checked += 1;
     }
     assert!(checked > 0);
+    // The Optuna journal's values are in the target's units too, as the leaderboard's.
+    let journal = optuna_journal(&search, "diabetes", 1_700_000_000_000.0);
+    for line in journal.lines() {
+        let l: serde_json::Value = serde_json::from_str(line).unwrap();
+        let trial = l["trial_id"]
+            .as_u64()
+            .map(|id| &search.trials()[id as usize]);
+        if l["op_code"] == 6 && l["values"].is_array() {
+            let last = trial.unwrap().curve.last().unwrap().valid_score as f64 * std as f64;
+            let v = l["values"][0].as_f64().unwrap();
+            assert!((v - last).abs() <= 1e-9 * last && v > 20.0, "{v} vs {last}");
+        }
+    }
 }
 
 #[test]

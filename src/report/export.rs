@@ -201,8 +201,9 @@ pub fn iso_datetime(unix_ms: f64) -> String {
 }
 
 /// The trials as an Optuna journal: one JSON object per line. The objective is validation
-/// accuracy (maximise) for classification and validation RMSE in standardised units (minimise)
-/// for regression; every epoch is an intermediate value. `start_unix_ms` dates the study.
+/// accuracy (maximise) for classification and validation RMSE in the target's units (minimise)
+/// for regression, as on the leaderboard; every epoch is an intermediate value. `start_unix_ms`
+/// dates the study.
 pub fn optuna_journal(search: &Search, study_name: &str, start_unix_ms: f64) -> String {
     let worker = "automl-0";
     let classification = matches!(search.data().task, Task::Classification { .. });
@@ -225,6 +226,11 @@ pub fn optuna_journal(search: &Search, study_name: &str, start_unix_ms: f64) -> 
         }));
     }
     let params = search.space().params();
+    // The curves' regression RMSE is standardised; the study's values are in the target's units.
+    let unit = match search.data().target_scale {
+        Some((_, std)) if !classification => std as f64,
+        _ => 1.0,
+    };
     let mut clock = start_unix_ms;
     for t in search.trials() {
         let start = clock;
@@ -268,7 +274,7 @@ pub fn optuna_journal(search: &Search, study_name: &str, start_unix_ms: f64) -> 
                     "worker_id": worker,
                     "trial_id": t.id,
                     "step": m.epoch,
-                    "intermediate_value": m.valid_score,
+                    "intermediate_value": m.valid_score as f64 * unit,
                 }));
             }
         }
@@ -277,7 +283,7 @@ pub fn optuna_journal(search: &Search, study_name: &str, start_unix_ms: f64) -> 
             let value = t
                 .curve
                 .last()
-                .map(|m| m.valid_score)
+                .map(|m| m.valid_score as f64 * unit)
                 .filter(|v| v.is_finite());
             lines.push(json!({
                 "op_code": op::SET_TRIAL_STATE_VALUES,
