@@ -158,6 +158,34 @@ test("regression: live and final scores are both RMSE in the target's units", as
   }
 });
 
+test("architecture search vs transfer: the other mode runs with the same seed and both are compared", async () => {
+  const t = await openPage({ webgpu: false });
+  const { browser, page } = t;
+  try {
+    await page.goto(`${BASE_URL}/#dataset=circle&budget=5&seed=4&sampler=evolution&autorun=1`);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    assert.equal(await page.isChecked("#inherit"), false);
+    assert.match(await page.textContent("#compare-note"), /architecture search from scratch/);
+    assert.equal(await page.textContent("#compare-run"), "Run with weight inheritance to compare");
+    await page.click("#compare-run");
+    await waitForRunState(page, ["running"], DONE);
+    assert.equal(await waitForRunState(page, ["done", "error"], DONE), "done", await page.textContent("#run-status"));
+    // The second run is the same search with children inheriting their parents' weights.
+    assert.equal(await page.isChecked("#inherit"), true);
+    assert.equal(await page.inputValue("#seed"), "4");
+    assert.equal(await page.inputValue("#budget-seconds"), "5");
+    assert.equal(await page.getAttribute("#compare", "data-compared"), "true");
+    assert.ok(await page.$("#compare-plot canvas"), "comparison plot");
+    const note = await page.textContent("#compare-note");
+    assert.match(note, /transfer \(children inherit weights\): best [0-9.]+ after [0-9,]+ of [0-9,]+ candidate-epochs/);
+    assert.match(note, /architecture search from scratch: best [0-9.]+ after [0-9,]+ of [0-9,]+ candidate-epochs/);
+    assert.equal(await page.textContent("#compare-run"), "Run from scratch to compare");
+    clean(t);
+  } finally {
+    await browser.close();
+  }
+});
+
 test("CSV upload: profile, search, best model exported and re-imported", async () => {
   const t = await openPage({ webgpu: false });
   const { browser, page } = t;

@@ -1,7 +1,7 @@
 // "Architecture search vs transfer": best-so-far validation score against compute (candidate-
 // epochs) for a search from scratch and one whose children inherit their parents' weights, on
 // the same data.
-import { $, el, replace } from "./dom.js";
+import { $, el, replace, fmt, fmtInt } from "./dom.js";
 
 /* global uPlot */
 
@@ -39,13 +39,21 @@ export class Compare {
         return last;
       });
     });
-    this.note.textContent = `Best validation ${scoreName} so far against candidate-epochs trained.`;
+    // Each run's best score and the compute it took to first reach it: the lesson in numbers.
+    const reached = (r) => {
+      const last = r.points.at(-1);
+      if (!last) return `${mode(r.inherit)}: no scores yet`;
+      const first = r.points.find((p) => p[1] === last[1]);
+      return `${mode(r.inherit)}: best ${fmt(last[1])} after ${fmtInt(first[0])} of ${fmtInt(last[0])} candidate-epochs`;
+    };
+    this.note.textContent = `Best validation ${scoreName} so far against candidate-epochs trained. ${runs.map(reached).join("; ")}.`;
     replace(this.plotBox);
     this.plot = new uPlot(
       {
         width: this.plotBox.clientWidth || 600,
         height: 240,
         scales: { x: { time: false } },
+        legend: { live: false },
         axes: [{ label: "candidate-epochs (compute)", stroke: "#5a6473" }, { label: `best ${scoreName}`, stroke: "#5a6473", size: 56 }],
         series: [{ label: "candidate-epochs" }, ...runs.map((r) => ({ label: mode(r.inherit), stroke: r.inherit ? "#8a4fd8" : "#1f9d6b", width: 2, points: { show: false } }))],
       },
