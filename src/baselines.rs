@@ -468,11 +468,26 @@ pub fn fit(
             }
         }
         BaselineKind::GaussianNb => {
-            let model =
-                GaussianNB::fit(&train, &labels, GaussianNBParameters::default()).map_err(f)?;
+            // This naive Bayes has no variance smoothing: a feature constant within one class
+            // (the blank border pixels of digits) makes that class's log-likelihood NaN for
+            // every row. It is fitted on the features that vary within every class.
+            let keep = varying_within_classes(&data.train.x, &labels, cols);
+            if keep.is_empty() {
+                return Err(fail(
+                    name,
+                    "no feature varies within every class (a class with one training row, or \
+                     features that are constant within a class)",
+                ));
+            }
+            let model = GaussianNB::fit(
+                &columns(&train, &keep)?,
+                &labels,
+                GaussianNBParameters::default(),
+            )
+            .map_err(f)?;
             (
                 now_ms() - start,
-                Box::new(move |m| Ok(to_f64(&model.predict(m).map_err(f)?))),
+                Box::new(move |m| Ok(to_f64(&model.predict(&columns(m, &keep)?).map_err(f)?))),
             )
         }
         BaselineKind::Svc => {
@@ -512,6 +527,45 @@ pub fn fit(
         fit_ms,
         infer_ms_per_1000: infer * 1000.0 / rows,
     })
+}
+
+/// The columns of row-major `x` (`cols` wide) whose values vary within every class of
+/// `labels` (variance above 1e-10; the features are standardised to unit variance).
+fn varying_within_classes(x: &[f32], labels: &[u32], cols: usize) -> Vec<usize> {
+    let classes = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+    // Per class and column: count, sum and sum of squares (in f64).
+    let mut stats = vec![(0usize, 0.0f64, 0.0f64); classes * cols];
+    for (row, &l) in x.chunks_exact(cols.max(1)).zip(labels) {
+        for (c, &v) in row.iter().enumerate() {
+            let s = &mut stats[l as usize * cols + c];
+            s.0 += 1;
+            s.1 += v as f64;
+            s.2 += v as f64 * v as f64;
+        }
+    }
+    (0..cols)
+        .filter(|&c| {
+            (0..classes).all(|k| {
+                let (n, sum, sq) = stats[k * cols + c];
+                if n == 0 {
+                    return true;
+                }
+                let mean = sum / n as f64;
+                sq / n as f64 - mean * mean > 1e-10
+            })
+        })
+        .collect()
+}
+
+/// The matrix of `m`'s columns `keep`, in that order.
+fn columns(m: &DenseMatrix<f64>, keep: &[usize]) -> Result<DenseMatrix<f64>, BaselineError> {
+    use smartcore::linalg::basic::arrays::Array;
+    let rows = rows_of(m);
+    let mut values = Vec::with_capacity(rows * keep.len());
+    for r in 0..rows {
+        values.extend(keep.iter().map(|&c| *m.get((r, c))));
+    }
+    DenseMatrix::new(rows, keep.len(), values, false).map_err(|e| fail("matrix", e))
 }
 
 fn rows_of(m: &DenseMatrix<f64>) -> usize {
