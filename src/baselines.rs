@@ -175,8 +175,9 @@ impl BaselineKind {
 
     /// Why this baseline is not fitted on data of this size: the ones whose time grows
     /// quadratically with the rows (the SVC's and the forest classifier's fit, naive Bayes' fit
-    /// in this library, k-NN's prediction) are left out beyond a cost bound.
-    fn too_costly(self, task: &Task, size: DataSize) -> Option<String> {
+    /// in this library, k-NN's prediction) are left out beyond a cost bound, and the SVC and
+    /// ridge regression when there are fewer training rows than features.
+    fn left_out_because(self, task: &Task, size: DataSize) -> Option<String> {
         let DataSize {
             train_rows,
             scored_rows,
@@ -184,6 +185,20 @@ impl BaselineKind {
             class_rows_squared,
         } = size;
         match self {
+            // smartcore 0.7's SVC keeps only the first `rows` values of each training row (it
+            // takes as many values as the data has rows), so with fewer training rows than
+            // features its kernel compares rows of different lengths and panics when it predicts.
+            BaselineKind::Svc if train_rows < features => Some(format!(
+                "not fitted: {train_rows} training rows are fewer than the {features} features, \
+                 which this library's SVC cannot fit (it needs at least as many training rows as \
+                 features)"
+            )),
+            // Its fit refuses a matrix with fewer rows than columns, whatever the solver.
+            BaselineKind::Ridge if train_rows < features => Some(format!(
+                "not fitted: {train_rows} training rows are fewer than the {features} features, \
+                 which this library's ridge regression cannot fit (it needs at least as many \
+                 training rows as features)"
+            )),
             BaselineKind::RandomForest if forest_cost(task, size) > FOREST_MAX_COST => {
                 Some(format!(
                     "not fitted: {train_rows} training rows × {features} features would take too \
@@ -216,7 +231,7 @@ impl BaselineKind {
     pub fn for_task(task: &Task, size: DataSize) -> Vec<BaselineKind> {
         Self::of_task(task)
             .into_iter()
-            .filter(|k| k.too_costly(task, size).is_none())
+            .filter(|k| k.left_out_because(task, size).is_none())
             .collect()
     }
 
@@ -225,7 +240,7 @@ impl BaselineKind {
     pub fn skipped(task: &Task, size: DataSize) -> Vec<(BaselineKind, String)> {
         Self::of_task(task)
             .into_iter()
-            .filter_map(|k| k.too_costly(task, size).map(|reason| (k, reason)))
+            .filter_map(|k| k.left_out_because(task, size).map(|reason| (k, reason)))
             .collect()
     }
 }

@@ -57,3 +57,60 @@ fn naive_bayes_fits_a_feature_constant_within_one_class_only() {
     let f = fit(BaselineKind::GaussianNb, &data, 1).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(valid_accuracy(&f.valid, &data), 1.0);
 }
+
+/// A table of `rows` rows and `features` Gaussian-ish features (a seeded LCG), the target
+/// following the first two: yes/no for classification, their sum for regression.
+fn wide_csv(rows: usize, features: usize, classification: bool) -> PreparedData {
+    let mut state = 12345u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) as f64 / (1u64 << 31) as f64) * 2.0 - 1.0
+    };
+    let mut csv: String = (0..features).map(|j| format!("f{j},")).collect();
+    csv.push_str("y\n");
+    for _ in 0..rows {
+        let xs: Vec<f64> = (0..features).map(|_| next()).collect();
+        for v in &xs {
+            csv.push_str(&format!("{v:.3},"));
+        }
+        let s = xs[0] + xs[1];
+        if classification {
+            csv.push_str(if s > 0.0 { "yes\n" } else { "no\n" });
+        } else {
+            csv.push_str(&format!("{s:.3}\n"));
+        }
+    }
+    let table =
+        automl::data::csv::read_table(csv.as_bytes(), "wide.csv", &Default::default()).unwrap();
+    prepare(&table, &PrepareOptions::default()).unwrap()
+}
+
+#[test]
+fn wider_than_long_tables_fit_every_baseline_but_the_svc_and_ridge_which_say_why() {
+    use BaselineKind::{Ridge, Svc};
+    // 60 rows give 36 training rows, fewer than the 50 features.
+    for (classification, left_out) in [(true, Svc), (false, Ridge)] {
+        let data = wide_csv(60, 50, classification);
+        let size = DataSize::of(&data);
+        for kind in BaselineKind::for_task(&data.task, size) {
+            assert!(kind != Svc && kind != Ridge, "{}", kind.name());
+            fit(kind, &data, 1).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let skipped = BaselineKind::skipped(&data.task, size);
+        assert_eq!(skipped.len(), 1, "{skipped:?}");
+        assert_eq!(skipped[0].0, left_out);
+        let reason = &skipped[0].1;
+        assert!(
+            reason.contains("36 training rows are fewer than the 50 features"),
+            "{reason}"
+        );
+    }
+    // As many training rows as features: both fit and predict.
+    for (classification, kind) in [(true, Svc), (false, Ridge)] {
+        let data = wide_csv(90, 50, classification);
+        assert!(BaselineKind::for_task(&data.task, DataSize::of(&data)).contains(&kind));
+        fit(kind, &data, 1).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
