@@ -150,7 +150,7 @@ impl Leaderboard {
             ("acc", "F1")
         };
         let mut out = format!(
-            "{:>4}  {:<34} {:>9} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7} {:>9} {:>9}\n",
+            "{:>4}  {:<34} {:>9} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n",
             "rank",
             "model",
             "params",
@@ -174,12 +174,12 @@ impl Leaderboard {
                         .unwrap_or_else(|| "-".into()),
                 ),
                 (Metrics::Regression(v), Metrics::Regression(t)) => {
-                    (v.rmse, t.rmse, t.r2, format!("{:.3}", t.mae))
+                    (v.rmse, t.rmse, t.r2, metric_text(t.mae))
                 }
                 _ => (f64::NAN, f64::NAN, f64::NAN, "-".into()),
             };
             let cv =
-                r.cv.map(|c| format!("{:.4}", c.score))
+                r.cv.map(|c| metric_text(c.score))
                     .unwrap_or_else(|| "-".into());
             let suffix = match (r.bag, r.refit, r.ensemble.len()) {
                 (0, true, _) => " (refit)".to_string(),
@@ -194,7 +194,7 @@ impl Leaderboard {
             }
             model.push_str(&suffix);
             out.push_str(&format!(
-                "{:>4}  {:<34} {:>9} {:>7} {:>9.4} {:>9} {:>9.4} {:>9.4} {:>7} {:>9.1} {:>9.3}\n",
+                "{:>4}  {:<34} {:>9} {:>7} {:>9} {:>9} {:>9} {:>9.4} {:>9} {:>9.1} {:>9.3}\n",
                 r.rank,
                 model,
                 r.parameters
@@ -203,9 +203,9 @@ impl Leaderboard {
                 r.epochs
                     .map(|e| e.to_string())
                     .unwrap_or_else(|| "-".into()),
-                v1,
+                metric_text(v1),
                 cv,
-                t1,
+                metric_text(t1),
                 t2,
                 t3,
                 r.train_ms,
@@ -213,5 +213,32 @@ impl Leaderboard {
             ));
         }
         out
+    }
+}
+
+/// A score as the terminal shows it: four decimals as long as that stays short (a regression
+/// target in the millions would give 13-character RMSEs), whole numbers from 10,000, and
+/// scientific notation from 10^9.
+pub fn metric_text(v: f64) -> String {
+    match v.abs() {
+        a if !a.is_finite() || a < 1e4 => format!("{v:.4}"),
+        a if a < 1e9 => format!("{v:.0}"),
+        _ => format!("{v:.4e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metric_text;
+
+    #[test]
+    fn scores_stay_short_in_the_terminal() {
+        assert_eq!(metric_text(0.96667), "0.9667");
+        assert_eq!(metric_text(52.08821), "52.0882");
+        assert_eq!(metric_text(9999.5), "9999.5000");
+        assert_eq!(metric_text(10955861.17), "10955861");
+        assert_eq!(metric_text(-12345.6), "-12346");
+        assert_eq!(metric_text(8.875e11), "8.8750e11");
+        assert_eq!(metric_text(f64::NAN), "NaN");
     }
 }

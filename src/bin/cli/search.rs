@@ -6,6 +6,7 @@ use automl::backend::{Backend, BackendChoice};
 use automl::data::{PreparedData, Task, TaskKind};
 use automl::platform::block_on;
 use automl::report::export::{optuna_journal, ModelFile, RunExport};
+use automl::report::leaderboard::metric_text;
 use automl::search::events::Event;
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::evolution::EvolutionConfig;
@@ -471,8 +472,8 @@ impl View {
     /// An objective's primary value as the user reads it (accuracy, or RMSE in target units).
     fn show(&self, primary: f64) -> String {
         match self.scale {
-            None => format!("{:.4}", 1.0 - primary),
-            Some((_, std)) => format!("{:.4}", primary * std as f64),
+            None => metric_text(1.0 - primary),
+            Some((_, std)) => metric_text(primary * std as f64),
         }
     }
 
@@ -514,7 +515,7 @@ impl View {
                     (Some(m), _) => self.line(format!(
                         "baseline {name:<22} val {} {}  (fit {fit_ms:.0} ms, predict {predict_ms:.0} ms)",
                         m.primary_name(),
-                        fmt_metric(m.primary())
+                        metric_text(m.primary())
                     )),
                     (None, Some(e)) => self.line(format!("baseline {name:<22} failed: {e}")),
                     (None, None) => {}
@@ -570,8 +571,9 @@ impl View {
                 loss,
                 diverged,
             } => self.line(format!(
-                "cv trial {trial}: {} {score:.4} (loss {loss:.4}, {folds} folds){}",
+                "cv trial {trial}: {} {} (loss {loss:.4}, {folds} folds){}",
                 self.metric,
+                metric_text(*score),
                 if *diverged {
                     ", diverged on a fold"
                 } else {
@@ -600,14 +602,14 @@ impl View {
             } => self.line(match (members.as_slice(), cv) {
                 ([_, _, ..], Some(cv)) => format!(
                     "winner: an ensemble of {} cross-validated trials' fold models ({}; \
-                     {models} networks, out-of-fold score {:.4})",
+                     {models} networks, out-of-fold score {})",
                     members.len(),
                     members
                         .iter()
                         .map(|m| format!("trial {} × {:.2}", m.trial, m.share))
                         .collect::<Vec<_>>()
                         .join(", "),
-                    cv.score
+                    metric_text(cv.score)
                 ),
                 _ => format!(
                     "winner: trial {trial} as the bag of its {models} fold models (each trained \
@@ -641,10 +643,6 @@ impl View {
             _ => {}
         }
     }
-}
-
-fn fmt_metric(v: f64) -> String {
-    format!("{v:.4}")
 }
 
 /// The scheduler plan in one or a few lines: candidates × epochs per rung, per bracket.
