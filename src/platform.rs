@@ -38,6 +38,38 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
     pollster::block_on(future)
 }
 
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Installs a panic hook that keeps the panic's message and location (for [`last_panic`]) and
+/// then runs the hook that was installed before (in the browser, the one that writes it to the
+/// console). In the browser a panic aborts the call it happened in, and the page only sees an
+/// "unreachable" trap: this is how it can say what went wrong instead.
+pub fn record_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(format!("{message}{place}"));
+        }
+        previous(info);
+    }));
+}
+
+/// The message and location of the latest panic since [`record_panics`] (`None` when there was
+/// none).
+pub fn last_panic() -> Option<String> {
+    LAST_PANIC.lock().ok().and_then(|l| l.clone())
+}
+
 /// What the browser says about its WebGPU adapter (`GPUAdapter.info`): wgpu's web backend only
 /// forwards the (often empty) description, so the page asks for vendor and architecture itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -78,4 +110,20 @@ pub async fn browser_adapter_info() -> Option<BrowserAdapterInfo> {
 #[cfg(not(target_arch = "wasm32"))]
 pub async fn browser_adapter_info() -> Option<BrowserAdapterInfo> {
     None
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    #[test]
+    fn a_panic_is_kept_with_its_place() {
+        super::record_panics();
+        let caught = std::panic::catch_unwind(|| panic!("the engine met {} candidates", 3));
+        assert!(caught.is_err());
+        let last = super::last_panic().unwrap_or_default();
+        assert!(
+            last.starts_with("the engine met 3 candidates at "),
+            "{last}"
+        );
+        assert!(last.contains("platform.rs"), "{last}");
+    }
 }

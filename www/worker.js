@@ -19,7 +19,23 @@ const loop = { active: false, paused: false, stop: false, wake: null, startedAt:
 /** How often the running search is snapshotted for the browser's storage (ms of run time). */
 const SNAPSHOT_EVERY_MS = 4000;
 
+/**
+ * Set once an engine call has trapped: a Rust panic aborts the call midway, so the engine's
+ * state can no longer be trusted and every later request is answered with this message.
+ */
+let broken = null;
+
 function describe(err) {
+  if (err instanceof WebAssembly.RuntimeError) {
+    let cause = null;
+    try {
+      cause = engine.lastPanic();
+    } catch {
+      // The engine cannot even say why; the trap's own message is all there is.
+    }
+    broken ??= `The engine stopped on an internal error (${cause ?? err.message}). This is a bug in the playground, not a problem with your data or settings. Reload the page to start again; finished trials are kept.`;
+    return broken;
+  }
   if (err instanceof Error) return err.message;
   if (typeof err === "string") return err;
   return String(err?.message ?? err);
@@ -138,6 +154,7 @@ self.onmessage = async (event) => {
   const { id, method, params } = event.data;
   try {
     await ready;
+    if (broken) throw new Error(broken);
     const fn = methods[method];
     if (!fn) throw new Error(`unknown request "${method}"`);
     // Loop control answers at once; everything else waits its turn behind the running step.

@@ -19,8 +19,17 @@ pub mod session;
 
 use wasm_bindgen::prelude::*;
 
-/// Installs the panic hook so a Rust panic shows as a readable console error.
+/// Installs the panic hooks: a Rust panic shows as a readable console error, and its message is
+/// kept for [`last_panic`].
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    crate::platform::record_panics();
+}
+
+/// The message and place of the panic that aborted the latest engine call, if one did: the
+/// worker reads it when a call ends in a `RuntimeError` ("unreachable") to say what went wrong.
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> Option<String> {
+    crate::platform::last_panic()
 }
