@@ -128,7 +128,8 @@ export function renderParallel(box, run, onSelect) {
   const H = 300;
   const pad = { l: 34, r: 44, t: 24, b: 52 };
   const x = (i) => pad.l + (i * (W - pad.l - pad.r)) / Math.max(1, axes.length - 1);
-  const y = (u) => H - pad.b - u * (H - pad.t - pad.b);
+  // Clamped: a value outside the space's range (a run imported with another space) stays on the axis.
+  const y = (u) => H - pad.b - Math.min(1, Math.max(0, u)) * (H - pad.t - pad.b);
   const best = run.bestTrial();
   const scores = trials.map((t) => t.validScore);
   const smin = Math.min(...scores);
