@@ -35,6 +35,17 @@ enum Command {
 /// Exit codes: 0 success, 1 runtime failure (including unreadable or invalid files and data),
 /// 2 usage error (arguments).
 pub fn main() -> ExitCode {
+    // A panic is a bug of this program: say so in one line (the full report with RUST_BACKTRACE).
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!(
+            "error: internal error ({}). This is a bug in automl, not a problem with your input.",
+            automl::platform::panic_text(info)
+        );
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            report(info);
+        }
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Devices(args) => devices::run(args),
