@@ -11,7 +11,8 @@ function usableTrials(run) {
 
 /**
  * Importance per hyperparameter: between-bin variance of the validation score over its total
- * variance, with each parameter cut into up to 4 quantile bins. Returns `[{name, share}]`,
+ * variance, with each numeric parameter cut into up to 4 quantile bins and each categorical one
+ * binned by choice. Returns `[{name, share}]`,
  * largest first, shares summing to 1 (empty when fewer than 4 trials or no variance).
  */
 export function importance(run) {
@@ -22,6 +23,9 @@ export function importance(run) {
   const total = ys.reduce((a, y) => a + (y - mean) ** 2, 0);
   if (total <= 0) return [];
   const names = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
+  // A categorical parameter's values are choice indices: each choice is its own bin, however
+  // many there are (quantile bins would lump neighbouring choices together by index).
+  const categorical = new Set((run.meta?.params ?? []).filter((d) => d.dist?.kind === "categorical").map((d) => d.name));
   const out = [];
   for (const name of names) {
     const pairs = trials.filter((t) => Number.isFinite(t.params[name])).map((t) => [t.params[name], t.validScore]);
@@ -30,7 +34,7 @@ export function importance(run) {
     const distinct = [...new Set(pairs.map((p) => p[0]))];
     const bins = new Map();
     pairs.forEach(([v, y], i) => {
-      const key = distinct.length <= 4 ? v : Math.min(3, Math.floor((i * 4) / pairs.length));
+      const key = distinct.length <= 4 || categorical.has(name) ? v : Math.min(3, Math.floor((i * 4) / pairs.length));
       if (!bins.has(key)) bins.set(key, []);
       bins.get(key).push(y);
     });
@@ -65,7 +69,7 @@ export function renderImportance(box, run) {
         return el("li", {}, el("span", { class: "bar-label" }, it.name), el("span", { class: "bar-track" }, bar), el("span", { class: "bar-value" }, `${Math.round(it.share * 100)}%`));
       }),
     ),
-    el("p", { class: "muted" }, `Share of the validation ${run.scoreName} variance explained by each hyperparameter (quantile bins, ${usableTrials(run).length} finished candidates).`),
+    el("p", { class: "muted" }, `Share of the validation ${run.scoreName} variance explained by each hyperparameter (numbers in four quantile bins, choices one bin each; ${usableTrials(run).length} finished candidates).`),
   );
 }
 
