@@ -185,19 +185,15 @@ impl BaselineKind {
             class_rows_squared,
         } = size;
         match self {
-            // smartcore 0.7's SVC keeps only the first `rows` values of each training row (it
-            // takes as many values as the data has rows), so with fewer training rows than
-            // features its kernel compares rows of different lengths and panics when it predicts.
-            BaselineKind::Svc if train_rows < features => Some(format!(
+            // Neither fits a matrix with fewer rows than columns in smartcore 0.7: its SVC keeps
+            // only the first `rows` values of each training row (it takes as many values as the
+            // data has rows), so its kernel compares rows of different lengths and panics when
+            // it predicts; its ridge regression refuses such a matrix, whatever the solver.
+            BaselineKind::Svc | BaselineKind::Ridge if train_rows < features => Some(format!(
                 "not fitted: {train_rows} training rows are fewer than the {features} features, \
-                 which this library's SVC cannot fit (it needs at least as many training rows as \
-                 features)"
-            )),
-            // Its fit refuses a matrix with fewer rows than columns, whatever the solver.
-            BaselineKind::Ridge if train_rows < features => Some(format!(
-                "not fitted: {train_rows} training rows are fewer than the {features} features, \
-                 which this library's ridge regression cannot fit (it needs at least as many \
-                 training rows as features)"
+                 which this library's {} cannot fit (it needs at least as many training rows as \
+                 features)",
+                self.name()
             )),
             BaselineKind::RandomForest if forest_cost(task, size) > FOREST_MAX_COST => {
                 Some(format!(
