@@ -81,6 +81,7 @@ impl Rng {
 }
 
 /// Stateless 32-bit hash (PCG output permutation). Mirrored in WGSL as `hash_u32`.
+#[inline]
 pub fn hash_u32(x: u32) -> u32 {
     let state = x.wrapping_mul(747_796_405).wrapping_add(2_891_336_453);
     let word = ((state >> ((state >> 28) + 4)) ^ state).wrapping_mul(277_803_737);
@@ -88,6 +89,7 @@ pub fn hash_u32(x: u32) -> u32 {
 }
 
 /// Uniform in `[0, 1)` from a counter triple; mirrored in WGSL as `uniform3`.
+#[inline]
 pub fn uniform3(a: u32, b: u32, c: u32) -> f32 {
     let h = hash_u32(a ^ hash_u32(b ^ hash_u32(c)));
     (h >> 8) as f32 * (1.0 / 16_777_216.0)

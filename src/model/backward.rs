@@ -89,18 +89,8 @@ pub(crate) fn backward_batch(
         let act = spec.hidden[l - 1].activation;
         let pre = &ws.pre[l - 1][..rows * inp];
         let mask = &ws.mask[l - 1];
-        if mask.is_empty() {
-            dinput
-                .iter_mut()
-                .zip(pre)
-                .for_each(|(d, &z)| *d *= act.derivative(z));
-        } else {
-            dinput
-                .iter_mut()
-                .zip(pre)
-                .zip(&mask[..rows * inp])
-                .for_each(|((d, &z), &m)| *d *= m * act.derivative(z));
-        }
+        let mask = (!mask.is_empty()).then(|| &mask[..rows * inp]);
+        act.scale_by_derivative(pre, mask, dinput);
         std::mem::swap(&mut buf.delta, &mut buf.dinput);
     }
 }

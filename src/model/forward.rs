@@ -2,6 +2,7 @@
 
 use super::loss::softmax_rows;
 use super::matmul::matmul_acc;
+use super::simd::avx2_or_baseline;
 use super::spec::{Loss, Spec};
 use super::trainer::{seed32, Weights};
 use crate::rng::uniform3;
@@ -108,24 +109,25 @@ pub(crate) fn forward_batch(
         let next = &mut ws.acts[l + 1][..rows * out];
         act.apply_slice(pre, next);
         if let Some(d) = dropout {
-            let mask = &mut ws.mask[l][..rows * out];
-            let keep_scale = 1.0 / (1.0 - d.p);
-            let layer_key = (l as u32) << 24;
-            for (r, (mrow, nrow)) in mask
-                .chunks_exact_mut(out)
-                .zip(next.chunks_exact_mut(out))
-                .enumerate()
-            {
-                for (u, (m, v)) in mrow.iter_mut().zip(nrow.iter_mut()).enumerate() {
-                    let key = layer_key ^ (r * out + u) as u32;
-                    *m = if uniform3(d.seed32, d.step, key) >= d.p {
-                        keep_scale
-                    } else {
-                        0.0
-                    };
-                    *v *= *m;
-                }
-            }
+            drop_out(&mut ws.mask[l][..rows * out], next, d, l as u32);
+        }
+    }
+}
+
+avx2_or_baseline! {
+    /// Draws layer `layer`'s dropout mask (`keep_scale` or 0 per unit, from the step's seeded
+    /// hash, as the GPU kernels draw it) into `mask` and applies it to the activations `acts`.
+    fn drop_out(mask: &mut [f32], acts: &mut [f32], d: Dropout, layer: u32) {
+        let keep_scale = 1.0 / (1.0 - d.p);
+        let layer_key = layer << 24;
+        for (u, (m, v)) in mask.iter_mut().zip(acts.iter_mut()).enumerate() {
+            let key = layer_key ^ u as u32;
+            *m = if uniform3(d.seed32, d.step, key) >= d.p {
+                keep_scale
+            } else {
+                0.0
+            };
+            *v *= *m;
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Output losses: softmax cross-entropy (classification) and squared error (regression).
 //!
 //! The training objective of a batch is the mean over its rows of `CE` or of `0.5 · (ŷ − y)²`;
-//! metrics report `CE` or the squared error `(ŷ − y)²` per row.
+//! metrics report `CE` or the squared error `(ŷ − y)²` per row. Exponentials are
+//! [`super::fastmath::exp`] (the same bits on every platform).
 
+use super::fastmath::exp;
 use super::spec::Loss;
 
 /// Per-batch loss evaluation over `rows` rows of `outputs` logits.
@@ -27,7 +29,7 @@ pub fn evaluate(
             Loss::SoftmaxCrossEntropy => {
                 let class = class_index(targets[r], outputs);
                 let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                let sum: f32 = z.iter().map(|&v| (v - max).exp()).sum();
+                let sum: f32 = z.iter().map(|&v| exp(v - max)).sum();
                 let lse = max + sum.ln();
                 let ce = (lse - z[class]) as f64;
                 objective += ce;
@@ -35,7 +37,7 @@ pub fn evaluate(
                 if let Some(g) = grad.as_deref_mut() {
                     let g = &mut g[r * outputs..(r + 1) * outputs];
                     for (j, (gv, &v)) in g.iter_mut().zip(z).enumerate() {
-                        let p = (v - lse).exp();
+                        let p = exp(v - lse);
                         *gv = (p - if j == class { 1.0 } else { 0.0 }) * inv;
                     }
                 }
@@ -83,7 +85,7 @@ pub fn softmax_rows(values: &mut [f32], outputs: usize) {
         let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
         let mut sum = 0.0f32;
         for v in row.iter_mut() {
-            *v = (*v - max).exp();
+            *v = exp(*v - max);
             sum += *v;
         }
         let inv = 1.0 / sum;

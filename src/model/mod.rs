@@ -6,12 +6,14 @@ pub mod activation;
 pub mod backward;
 pub mod cpu;
 pub mod evaluate;
+pub mod fastmath;
 pub mod forward;
 pub mod grow;
 pub mod init;
 pub mod loss;
 pub mod matmul;
 pub mod optim;
+pub mod simd;
 pub mod spec;
 pub mod trainer;
 

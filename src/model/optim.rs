@@ -1,6 +1,7 @@
 //! Optimizers (SGD with momentum, Adam, AdamW) exactly as the trainer contract defines them.
 
 use super::backward::zeros_like;
+use super::simd::avx2_or_baseline;
 use super::spec::{Optimizer, Spec};
 use super::trainer::Weights;
 use serde::{Deserialize, Serialize};
@@ -66,12 +67,14 @@ impl OptimState {
     }
 }
 
-/// `g += wd·w; v = μ·v + g; w -= lr·v`.
-fn sgd(w: &mut [f32], g: &[f32], v: &mut [f32], lr: f32, momentum: f32, wd: f32) {
-    for ((w, &g), v) in w.iter_mut().zip(g).zip(v) {
-        let g = g + wd * *w;
-        *v = momentum * *v + g;
-        *w -= lr * *v;
+avx2_or_baseline! {
+    /// `g += wd·w; v = μ·v + g; w -= lr·v`.
+    fn sgd(w: &mut [f32], g: &[f32], v: &mut [f32], lr: f32, momentum: f32, wd: f32) {
+        for ((w, &g), v) in w.iter_mut().zip(g).zip(v) {
+            let g = g + wd * *w;
+            *v = momentum * *v + g;
+            *w -= lr * *v;
+        }
     }
 }
 
@@ -84,22 +87,24 @@ struct AdamConsts {
     bc2: f32,
 }
 
-/// Adam with L2 term `l2` added to the gradient and decoupled decay `decay` applied first.
-fn adam(
-    w: &mut [f32],
-    g: &[f32],
-    m: &mut [f32],
-    v: &mut [f32],
-    c: &AdamConsts,
-    l2: f32,
-    decay: f32,
-) {
-    for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m).zip(v) {
-        let g = g + l2 * *w;
-        *m = c.beta1 * *m + (1.0 - c.beta1) * g;
-        *v = c.beta2 * *v + (1.0 - c.beta2) * g * g;
-        *w -= c.lr * decay * *w;
-        *w -= c.lr * (*m / c.bc1) / ((*v / c.bc2).sqrt() + c.eps);
+avx2_or_baseline! {
+    /// Adam with L2 term `l2` added to the gradient and decoupled decay `decay` applied first.
+    fn adam(
+        w: &mut [f32],
+        g: &[f32],
+        m: &mut [f32],
+        v: &mut [f32],
+        c: &AdamConsts,
+        l2: f32,
+        decay: f32,
+    ) {
+        for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m).zip(v) {
+            let g = g + l2 * *w;
+            *m = c.beta1 * *m + (1.0 - c.beta1) * g;
+            *v = c.beta2 * *v + (1.0 - c.beta2) * g * g;
+            *w -= c.lr * decay * *w;
+            *w -= c.lr * (*m / c.bc1) / ((*v / c.bc2).sqrt() + c.eps);
+        }
     }
 }
 
