@@ -195,14 +195,13 @@ mod tests {
             let a: Vec<f32> = (0..m * k).map(|_| rng.normal() as f32).collect();
             let b: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32).collect();
             let c0: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect();
-            let c0_copy = c0.clone();
             let mut fast = c0.clone();
+            let mut narrow = c0.clone();
             let mut slow = c0;
             matmul_acc(&a, &b, &mut fast, m, k, n);
             naive(&a, &b, &mut slow, m, k, n);
             assert_eq!(fast, slow, "shape {m}x{k}x{n}");
             // Both instruction paths agree bit for bit as well.
-            let mut narrow = c0_copy.clone();
             matmul_blocked::<NR>(&a, &b, &mut narrow, m, k, n);
             assert_eq!(narrow, slow, "shape {m}x{k}x{n}, {NR}-column blocks");
         }
