@@ -5,9 +5,32 @@
 //! compiles a loop a second time for 256-bit vectors and picks that copy at run time. Neither copy
 //! uses fused multiply-add, so both give the same bits.
 
+#[cfg(test)]
+thread_local! {
+    static BASELINE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the AVX2 copies switched off on this thread, so that tests can compare the two
+/// copies of every loop on a processor that has AVX2.
+#[cfg(test)]
+pub(crate) fn baseline_only<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            BASELINE_ONLY.with(|b| b.set(self.0));
+        }
+    }
+    let _restore = Restore(BASELINE_ONLY.with(|b| b.replace(true)));
+    f()
+}
+
 /// Whether the processor has AVX2 (never off x86-64). The answer is cached by the standard library.
 #[inline]
 pub fn has_avx2() -> bool {
+    #[cfg(test)]
+    if BASELINE_ONLY.with(std::cell::Cell::get) {
+        return false;
+    }
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")

@@ -149,3 +149,131 @@ impl Scratch {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::init::initial_weights;
+    use crate::model::simd::{baseline_only, has_avx2};
+    use crate::model::spec::{Activation, LayerSpec, Loss, Optimizer};
+
+    /// 97 training and 31 validation rows of 13 features in 3 classes, or a regression target:
+    /// widths and batches that are not multiples of any vector width.
+    fn data(classification: bool) -> TrainData {
+        let mut rng = Rng::new(7);
+        let mut make = |rows: usize| {
+            let x: Vec<f32> = (0..rows * 13).map(|_| rng.normal() as f32).collect();
+            let y = x
+                .chunks(13)
+                .map(|r| {
+                    let s = r[0] + 0.5 * r[3] - r[7] * r[11];
+                    if classification {
+                        (s > -0.5) as u8 as f32 + (s > 0.7) as u8 as f32
+                    } else {
+                        s
+                    }
+                })
+                .collect();
+            (x, y)
+        };
+        let (train_x, train_y) = make(97);
+        let (valid_x, valid_y) = make(31);
+        TrainData {
+            inputs: 13,
+            outputs: if classification { 3 } else { 1 },
+            classification,
+            train_x,
+            train_y,
+            valid_x,
+            valid_y,
+        }
+    }
+
+    /// Every activation, every optimizer, dropout and weight decay.
+    fn specs(d: &TrainData) -> Vec<Spec> {
+        use Activation::*;
+        let loss = if d.classification {
+            Loss::SoftmaxCrossEntropy
+        } else {
+            Loss::MeanSquaredError
+        };
+        let base = Spec::default_for(13, d.outputs as u32, loss, 3)
+            .expect("the default spec is valid")
+            .raw()
+            .clone();
+        let layers = |h: &[(u32, Activation)]| {
+            h.iter()
+                .map(|&(width, activation)| LayerSpec { width, activation })
+                .collect()
+        };
+        let mut a = base.clone();
+        a.hidden = layers(&[(37, Relu), (19, Gelu)]);
+        a.dropout = 0.3;
+        a.batch_size = 24;
+        a.optimizer = Optimizer::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        };
+        let mut b = base.clone();
+        b.hidden = layers(&[(21, Tanh), (5, Sigmoid)]);
+        b.weight_decay = 0.01;
+        b.optimizer = Optimizer::AdamW {
+            beta1: 0.85,
+            beta2: 0.99,
+            eps: 1e-7,
+        };
+        let mut c = base;
+        c.hidden = layers(&[(45, LeakyRelu)]);
+        c.dropout = 0.15;
+        c.weight_decay = 1e-3;
+        c.batch_size = 10;
+        c.optimizer = Optimizer::Sgd { momentum: 0.9 };
+        [a, b, c]
+            .into_iter()
+            .map(|r| r.validate().expect("a valid test spec"))
+            .collect()
+    }
+
+    /// The bits of everything a candidate carries after training, and of its metrics.
+    fn trained_bits(spec: &Spec, d: &TrainData) -> Vec<u32> {
+        let mut c = Candidate::new(spec.clone(), initial_weights(spec));
+        let metrics = c.train(d, 3);
+        assert_eq!(metrics.len(), 3);
+        assert!(!c.diverged);
+        let mut bits = Vec::new();
+        for w in [&c.weights, &c.optim.m, &c.optim.v] {
+            for l in &w.layers {
+                bits.extend(l.w.iter().chain(&l.b).map(|v| v.to_bits()));
+            }
+        }
+        for m in metrics {
+            bits.extend([m.train_loss, m.valid_loss, m.valid_score].map(f32::to_bits));
+        }
+        bits
+    }
+
+    #[test]
+    fn avx2_and_baseline_copies_train_the_same_bits() {
+        if !has_avx2() {
+            eprintln!("no AVX2 on this processor: only the baseline copies run");
+        }
+        for d in [data(true), data(false)] {
+            for spec in specs(&d) {
+                let wide = trained_bits(&spec, &d);
+                let baseline = baseline_only(|| trained_bits(&spec, &d));
+                assert!(!baseline_only(has_avx2));
+                assert_eq!(wide.len(), baseline.len());
+                let differ = wide.iter().zip(&baseline).filter(|(a, b)| a != b).count();
+                assert_eq!(
+                    differ,
+                    0,
+                    "{} of {} values differ: {}",
+                    differ,
+                    wide.len(),
+                    spec.summary()
+                );
+            }
+        }
+    }
+}
