@@ -30,6 +30,7 @@ use crate::report::metrics::{self, Metrics};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 mod phase;
 mod stages;
@@ -216,8 +217,8 @@ impl From<TrainError> for SearchError {
 pub struct Trial {
     /// Trial number (0-based, in creation order).
     pub id: u32,
-    /// Sampled parameters (internal values).
-    pub sample: Sample,
+    /// Sampled parameters (internal values), shared with the sampler's view of the history.
+    pub sample: Arc<Sample>,
     /// The validated candidate.
     pub spec: Spec,
     /// Parent trial (evolution).

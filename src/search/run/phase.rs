@@ -251,7 +251,11 @@ impl Search {
         events: &mut Vec<Event>,
     ) -> Result<u32, SearchError> {
         let id = self.trials.len() as u32;
-        let history = self.history();
+        let history = if self.sampler.uses_history() {
+            self.history()
+        } else {
+            Vec::new()
+        };
         let proposal = self.sampler.ask(&self.space, &history);
         let shape = SpecShape {
             inputs: self.data.inputs() as u32,
@@ -294,7 +298,7 @@ impl Search {
         });
         self.trials.push(Trial {
             id,
-            sample: proposal.sample,
+            sample: Arc::new(proposal.sample),
             spec,
             parent: proposal.parent,
             origin: proposal.origin,

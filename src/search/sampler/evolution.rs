@@ -265,7 +265,7 @@ mod tests {
     fn observe(trial: u32, sample: Sample, v: f64) -> Observation {
         Observation {
             trial,
-            sample,
+            sample: sample.into(),
             objective: Objective {
                 primary: v,
                 secondary: 0.0,

@@ -14,6 +14,7 @@ pub mod tpe;
 use super::space::{ParamDef, Sample, SearchSpace};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// How good a trial is on validation data: lexicographic, both parts *lower is better*.
 /// `primary` is the error rate (1 − accuracy) or the RMSE; `secondary` the validation loss, which
@@ -48,8 +49,8 @@ impl Objective {
 pub struct Observation {
     /// Trial number.
     pub trial: u32,
-    /// The trial's parameters (internal values).
-    pub sample: Sample,
+    /// The trial's parameters (internal values), shared with the trial.
+    pub sample: Arc<Sample>,
     /// Its latest validation objective.
     pub objective: Objective,
     /// Epochs it was trained.
@@ -125,6 +126,12 @@ impl Sampler {
             Sampler::Tpe(s) => s.ask(&params, history),
             Sampler::Evolution(s) => s.ask(space, &params),
         }
+    }
+
+    /// Whether [`Sampler::ask`] reads its `history` (only TPE does; the others may be given an
+    /// empty one).
+    pub fn uses_history(&self) -> bool {
+        matches!(self, Sampler::Tpe(_))
     }
 
     /// Reports that a trial stopped training for good (completed or pruned).

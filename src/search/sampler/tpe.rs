@@ -88,33 +88,19 @@ impl TpeSampler {
                 origin: "tpe:startup".into(),
             };
         }
-        let mut ranked: Vec<&Observation> = history.iter().collect();
-        ranked.sort_by(|a, b| a.rank_cmp(b));
-        let n_below = gamma(history.len());
+        let mut ranked: Vec<usize> = (0..history.len()).collect();
+        ranked.sort_by(|&a, &b| history[a].rank_cmp(&history[b]));
         let mut is_below = vec![false; history.len()];
-        let index_of = |o: &Observation| history.iter().position(|h| h.trial == o.trial);
-        for o in ranked.iter().take(n_below) {
-            if let Some(i) = index_of(o) {
-                is_below[i] = true;
-            }
+        for &i in ranked.iter().take(gamma(history.len())) {
+            is_below[i] = true;
         }
+        let (below, above) = columns(params, history, &is_below);
         let mut sample = Sample::new();
-        for p in params {
+        for (i, p) in params.iter().enumerate() {
             if !p.active(&sample) {
                 continue;
             }
-            let mut below = Vec::new();
-            let mut above = Vec::new();
-            for (i, h) in history.iter().enumerate() {
-                if let Some(&v) = h.sample.get(&p.name) {
-                    if is_below[i] {
-                        below.push(v);
-                    } else {
-                        above.push(v);
-                    }
-                }
-            }
-            let v = self.sample_param(&p.dist, &below, &above);
+            let v = self.sample_param(&p.dist, &below[i], &above[i]);
             sample.insert(p.name.clone(), v);
         }
         Proposal {
@@ -194,6 +180,38 @@ impl TpeSampler {
     }
 }
 
+/// Each parameter's observed values, in trial order, split into the good (`is_below`) and the bad
+/// group: `(below, above)`, indexed like `params`. One merge of each trial's (sorted) sample with
+/// the parameters sorted by name, rather than a map lookup per parameter and trial.
+fn columns(
+    params: &[ParamDef],
+    history: &[Observation],
+    is_below: &[bool],
+) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+    let mut by_name: Vec<(&str, usize)> = params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.as_str(), i))
+        .collect();
+    by_name.sort_unstable();
+    let mut below = vec![Vec::new(); params.len()];
+    let mut above = vec![Vec::new(); params.len()];
+    for (h, &good) in history.iter().zip(is_below) {
+        let group = if good { &mut below } else { &mut above };
+        let mut names = by_name.iter().peekable();
+        for (key, &v) in h.sample.iter() {
+            while names.next_if(|(name, _)| *name < key.as_str()).is_some() {}
+            if let Some((_, i)) = names.next_if(|(name, _)| *name == key.as_str()) {
+                group[*i].push(v);
+            }
+        }
+    }
+    (below, above)
+}
+
+/// `u²` beyond which `exp(−u²/2)` is below `f64::MIN_POSITIVE` (≈ 2.2e-308): `u > 37.65`.
+const FAR_TAIL_U2: f64 = 1418.0;
+
 /// A mixture of truncated normals on `[low, high]` (Optuna's numerical Parzen estimator).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parzen {
@@ -202,6 +220,12 @@ pub struct Parzen {
     sigmas: Vec<f64>,
     low: f64,
     high: f64,
+    /// Per component: `σ·√(2π)`, the normal density's denominator.
+    norms: Vec<f64>,
+    /// Per component: the normal's mass inside `[low, high]` (at least 1e-300), the truncation's
+    /// denominator. It does not depend on `x`, so it is computed once here rather than in every
+    /// [`Parzen::log_pdf`].
+    masses: Vec<f64>,
 }
 
 impl Parzen {
@@ -209,12 +233,12 @@ impl Parzen {
     pub fn fit(observations: &[f64], low: f64, high: f64, prior_weight: f64) -> Parzen {
         let n = observations.len();
         let range = (high - low).max(f64::MIN_POSITIVE);
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| observations[a].total_cmp(&observations[b]));
-        let sorted: Vec<f64> = order.iter().map(|&i| observations[i]).collect();
+        // By value, ties in observation order (what a stable sort by value gives).
+        let mut order: Vec<(f64, usize)> = observations.iter().copied().zip(0..).collect();
+        order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut with_ends = Vec::with_capacity(n + 2);
         with_ends.push(low);
-        with_ends.extend_from_slice(&sorted);
+        with_ends.extend(order.iter().map(|&(v, _)| v));
         with_ends.push(high);
         let mut sorted_sigmas: Vec<f64> = (1..=n)
             .map(|i| (with_ends[i] - with_ends[i - 1]).max(with_ends[i + 1] - with_ends[i]))
@@ -227,7 +251,7 @@ impl Parzen {
         let kernels = n + 1; // + prior
         let min_sigma = range / (100.0f64).min(1.0 + kernels as f64);
         let mut sigmas = vec![0.0; n];
-        for (k, &i) in order.iter().enumerate() {
+        for (k, &(_, i)) in order.iter().enumerate() {
             sigmas[i] = sorted_sigmas[k].clamp(min_sigma, range);
         }
         let mut mus = observations.to_vec();
@@ -239,12 +263,26 @@ impl Parzen {
         for w in &mut weights {
             *w /= total;
         }
+        let norms = sigmas
+            .iter()
+            .map(|&sigma| sigma * (std::f64::consts::TAU).sqrt())
+            .collect();
+        let masses = mus
+            .iter()
+            .zip(&sigmas)
+            .map(|(&mu, &sigma)| {
+                let z = normal_cdf((high - mu) / sigma) - normal_cdf((low - mu) / sigma);
+                z.max(1e-300)
+            })
+            .collect();
         Parzen {
             weights,
             mus,
             sigmas,
             low,
             high,
+            norms,
+            masses,
         }
     }
 
@@ -264,11 +302,19 @@ impl Parzen {
     /// Log density of the mixture at `x`.
     pub fn log_pdf(&self, x: f64) -> f64 {
         let mut total = 0.0;
-        for ((&w, &mu), &sigma) in self.weights.iter().zip(&self.mus).zip(&self.sigmas) {
-            let z = normal_cdf((self.high - mu) / sigma) - normal_cdf((self.low - mu) / sigma);
+        let components = self.weights.iter().zip(&self.mus).zip(&self.sigmas);
+        for (((&w, &mu), &sigma), (&norm, &mass)) in
+            components.zip(self.norms.iter().zip(&self.masses))
+        {
             let u = (x - mu) / sigma;
-            let pdf = (-0.5 * u * u).exp() / (sigma * (std::f64::consts::TAU).sqrt());
-            total += w * pdf / z.max(1e-300);
+            // Beyond 37.65 σ the term is below 1e-300, hundreds of orders of magnitude below the
+            // prior component's, which every total includes: it cannot change the total's bits,
+            // so its `exp` (slow in this underflowing range) is skipped.
+            if u * u > FAR_TAIL_U2 {
+                continue;
+            }
+            let pdf = (-0.5 * u * u).exp() / norm;
+            total += w * pdf / mass;
         }
         total.max(1e-300).ln()
     }
@@ -279,48 +325,57 @@ impl Parzen {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Categorical {
     weights: Vec<f64>,
-    probs: Vec<Vec<f64>>,
+    /// Kernel `k`'s choice probabilities: `probs[k·choices..(k + 1)·choices]`.
+    probs: Vec<f64>,
+    choices: usize,
+    /// The mixture's probability of each choice, `Σₖ weightₖ·probsₖ`.
+    mixture: Vec<f64>,
 }
 
 impl Categorical {
     /// Fits the estimator to observed choice indices.
-    #[allow(clippy::needless_range_loop)] // kernel k < n is observation k; the last is the prior
     pub fn fit(observations: &[f64], choices: usize, prior_weight: f64) -> Categorical {
         let choices = choices.max(1);
         let n = observations.len();
         let kernels = n + 1;
-        let mut probs = Vec::with_capacity(kernels);
+        let mut probs = Vec::with_capacity(kernels * choices);
         for k in 0..kernels {
-            let mut row = vec![prior_weight / kernels as f64; choices];
-            if k < n {
-                let c = (observations[k].max(0.0) as usize).min(choices - 1);
-                row[c] += 1.0;
+            let start = probs.len();
+            probs.resize(start + choices, prior_weight / kernels as f64);
+            let row = &mut probs[start..];
+            if let Some(&o) = observations.get(k) {
+                row[(o.max(0.0) as usize).min(choices - 1)] += 1.0;
             }
             let s: f64 = row.iter().sum();
             row.iter_mut().for_each(|v| *v /= s);
-            probs.push(row);
         }
         let mut weights = default_weights(n);
         weights.push(prior_weight);
         let total: f64 = weights.iter().sum();
         weights.iter_mut().for_each(|w| *w /= total);
-        Categorical { weights, probs }
+        let mut mixture = vec![0.0; choices];
+        for (w, row) in weights.iter().zip(probs.chunks_exact(choices)) {
+            for (m, p) in mixture.iter_mut().zip(row) {
+                *m += w * p;
+            }
+        }
+        Categorical {
+            weights,
+            probs,
+            choices,
+            mixture,
+        }
     }
 
-    /// Draws one choice index.
+    /// Draws one choice index: a kernel by weight, then a choice by the kernel's probabilities.
     pub fn sample(&self, rng: &mut Rng) -> usize {
         let k = pick_weighted(&self.weights, rng);
-        pick_weighted(&self.probs[k], rng)
+        pick_weighted(&self.probs[k * self.choices..(k + 1) * self.choices], rng)
     }
 
     /// Log probability of a choice.
     pub fn log_pdf(&self, c: usize) -> f64 {
-        let p: f64 = self
-            .weights
-            .iter()
-            .zip(&self.probs)
-            .map(|(w, row)| w * row.get(c).copied().unwrap_or(0.0))
-            .sum();
+        let p = self.mixture.get(c).copied().unwrap_or(0.0);
         p.max(1e-300).ln()
     }
 }
@@ -423,7 +478,7 @@ mod tests {
             let v = objective(&p.sample);
             history.push(Observation {
                 trial: t as u32,
-                sample: p.sample,
+                sample: p.sample.into(),
                 objective: Objective {
                     primary: v,
                     secondary: 0.0,
@@ -500,5 +555,36 @@ mod tests {
             .map(|i| p.log_pdf((i as f64 + 0.5) / n as f64).exp() / n as f64)
             .sum();
         assert!((integral - 1.0).abs() < 1e-3, "{integral}");
+    }
+
+    #[test]
+    fn categorical_mixture_sums_to_one_and_matches_its_kernels() {
+        let c = Categorical::fit(&[2.0, 2.0, 0.0, 2.0], 3, 1.0);
+        let p: Vec<f64> = (0..3).map(|i| c.log_pdf(i).exp()).collect();
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{p:?}");
+        assert!(p[2] > p[0] && p[0] > p[1], "{p:?}");
+        // The same mixture, kernel by kernel: 4 observations and the prior.
+        for (i, &pi) in p.iter().enumerate() {
+            let direct: f64 = c
+                .weights
+                .iter()
+                .zip(c.probs.chunks_exact(3))
+                .map(|(w, row)| w * row[i])
+                .sum();
+            assert_eq!(pi, direct.ln().exp());
+        }
+        assert_eq!(c.log_pdf(7), 1e-300f64.ln());
+        // Sampling follows the same mixture.
+        let mut rng = Rng::new(5);
+        let mut counts = [0usize; 3];
+        for _ in 0..20_000 {
+            counts[c.sample(&mut rng)] += 1;
+        }
+        for (count, pi) in counts.iter().zip(&p) {
+            assert!(
+                (*count as f64 / 20_000.0 - pi).abs() < 0.015,
+                "{counts:?} {p:?}"
+            );
+        }
     }
 }
