@@ -21,32 +21,29 @@ impl Search {
     /// validation objective, then those that diverged on a fold (see
     /// [`Trial::cv_rank_class`]); diverged and running trials are left out.
     pub(super) fn ranked(&self) -> Vec<u32> {
-        let mut done: Vec<&Trial> = self
+        let lead = self.ensemble.as_ref().and_then(|e| e.lead());
+        // Each trial's ranking keys, read once: the search ranks after every trial it retires.
+        let mut done: Vec<(bool, u8, Option<Objective>, Objective, u32)> = self
             .trials
             .iter()
-            .filter(|t| {
-                !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged)
-                    && t.objective().is_some()
+            .filter(|t| !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged))
+            .filter_map(|t| {
+                let objective = t.objective()?;
+                let cv = t.cv_objective();
+                Some((Some(t.id) != lead, t.cv_rank_class(), cv, objective, t.id))
             })
             .collect();
         done.sort_by(|a, b| {
-            let (ca, cb) = (a.cv_objective(), b.cv_objective());
-            let (oa, ob) = (
-                a.objective().unwrap_or(Objective::WORST),
-                b.objective().unwrap_or(Objective::WORST),
-            );
-            let lead = |t: &Trial| Some(t.id) != self.ensemble.as_ref().and_then(|e| e.lead());
-            lead(a)
-                .cmp(&lead(b))
-                .then(a.cv_rank_class().cmp(&b.cv_rank_class()))
-                .then(match (ca, cb) {
+            a.0.cmp(&b.0)
+                .then(a.1.cmp(&b.1))
+                .then(match (a.2, b.2) {
                     (Some(x), Some(y)) => x.cmp(&y),
                     _ => std::cmp::Ordering::Equal,
                 })
-                .then(oa.cmp(&ob))
-                .then(a.id.cmp(&b.id))
+                .then(a.3.cmp(&b.3))
+                .then(a.4.cmp(&b.4))
         });
-        done.iter().map(|t| t.id).collect()
+        done.iter().map(|d| d.4).collect()
     }
 
     /// How many of the ranked trials keep their weights while the search runs: the finalists,
