@@ -416,15 +416,11 @@ impl Search {
 
     /// The best `finalists` retired trials (see [`Search::ranked`]).
     pub(super) fn finalist_ids(&self) -> Vec<u32> {
-        let mut r = self.ranked();
-        r.truncate(self.config.finalists.max(1));
-        r
+        self.ranked_top(self.config.finalists.max(1))
     }
 
     pub(super) fn kept_ids(&self) -> Vec<u32> {
-        let mut r = self.ranked();
-        r.truncate(self.kept_pool());
-        r
+        self.ranked_top(self.kept_pool())
     }
 
     pub(super) fn is_finalist(&self, trial: u32) -> bool {
@@ -432,16 +428,17 @@ impl Search {
     }
 
     pub(super) fn prune_kept(&mut self) {
-        let ranked = self.ranked();
         if self.config.cross_validates() {
             let k = self.cv_folds();
+            // The offers are made among the kept trials only.
+            let ranked = self.ranked_where(|t| self.kept.contains_key(&t));
             self.cv_reserve_ms = self
                 .cv_offers(&ranked, k)
                 .iter()
                 .map(|o| o.estimate_ms)
                 .sum();
         }
-        let finalists: Vec<u32> = ranked.iter().take(self.kept_pool()).copied().collect();
+        let finalists = self.kept_ids();
         let parents: Vec<u32> = match &self.sampler {
             Sampler::Evolution(e) if self.config.inherit() => {
                 e.population().map(|o| o.trial).collect()

@@ -4,6 +4,23 @@
 
 use super::*;
 
+/// A trial's place in the ranking: not the ensemble's lead, its cross-validation class, its
+/// cross-validated objective, its validation objective, its id.
+type RankKey = (bool, u8, Option<Objective>, Objective, u32);
+
+/// The ranking order of [`Search::ranked`]. It is total: within one (lead, class) group either
+/// every trial has a cross-validated objective or none has, and ids are unique.
+fn rank_cmp(a: &RankKey, b: &RankKey) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
+        .then(a.1.cmp(&b.1))
+        .then(match (a.2, b.2) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => std::cmp::Ordering::Equal,
+        })
+        .then(a.3.cmp(&b.3))
+        .then(a.4.cmp(&b.4))
+}
+
 impl Search {
     /// The search phase is over: retire what runs, then cross-validate (or refit, or stop).
     pub(super) async fn close_search_phase<T: Trainer>(
@@ -21,29 +38,46 @@ impl Search {
     /// validation objective, then those that diverged on a fold (see
     /// [`Trial::cv_rank_class`]); diverged and running trials are left out.
     pub(super) fn ranked(&self) -> Vec<u32> {
+        self.ranked_where(|_| true)
+    }
+
+    /// The first `k` of [`Search::ranked`], without ordering the rest (the search asks for its
+    /// finalists after every trial it retires).
+    pub(super) fn ranked_top(&self, k: usize) -> Vec<u32> {
+        let mut keys = self.rank_keys(|_| true);
+        if k < keys.len() {
+            keys.select_nth_unstable_by(k, rank_cmp);
+            keys.truncate(k);
+        }
+        keys.sort_by(rank_cmp);
+        keys.iter().map(|key| key.4).collect()
+    }
+
+    /// [`Search::ranked`] restricted to the trials for which `wanted` holds.
+    pub(super) fn ranked_where(&self, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
+        let mut keys = self.rank_keys(wanted);
+        keys.sort_by(rank_cmp);
+        keys.iter().map(|key| key.4).collect()
+    }
+
+    /// Each rankable trial's ranking keys (see [`rank_cmp`]), read once.
+    fn rank_keys(&self, wanted: impl Fn(u32) -> bool) -> Vec<RankKey> {
         let lead = self.ensemble.as_ref().and_then(|e| e.lead());
-        // Each trial's ranking keys, read once: the search ranks after every trial it retires.
-        let mut done: Vec<(bool, u8, Option<Objective>, Objective, u32)> = self
-            .trials
+        self.trials
             .iter()
             .filter(|t| !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged))
+            .filter(|t| wanted(t.id))
             .filter_map(|t| {
                 let objective = t.objective()?;
-                let cv = t.cv_objective();
-                Some((Some(t.id) != lead, t.cv_rank_class(), cv, objective, t.id))
+                Some((
+                    Some(t.id) != lead,
+                    t.cv_rank_class(),
+                    t.cv_objective(),
+                    objective,
+                    t.id,
+                ))
             })
-            .collect();
-        done.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then(a.1.cmp(&b.1))
-                .then(match (a.2, b.2) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    _ => std::cmp::Ordering::Equal,
-                })
-                .then(a.3.cmp(&b.3))
-                .then(a.4.cmp(&b.4))
-        });
-        done.iter().map(|d| d.4).collect()
+            .collect()
     }
 
     /// How many of the ranked trials keep their weights while the search runs: the finalists,
