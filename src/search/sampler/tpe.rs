@@ -17,6 +17,8 @@ use super::{draw_all, Observation, Proposal};
 use crate::rng::Rng;
 use crate::search::space::{Distribution, ParamDef, Sample};
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::{Entry, HashMap};
+use std::sync::Arc;
 
 /// TPE settings (Optuna's defaults).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,6 +70,9 @@ pub fn default_weights(n: usize) -> Vec<f64> {
 pub struct TpeSampler {
     config: TpeConfig,
     rng: Rng,
+    /// Values read from the trials' samples so far (not state: neither saved nor compared).
+    #[serde(skip)]
+    values: ValueCache,
 }
 
 impl TpeSampler {
@@ -76,6 +81,7 @@ impl TpeSampler {
         TpeSampler {
             config,
             rng: Rng::new(seed).fork(12),
+            values: ValueCache::default(),
         }
     }
 
@@ -94,7 +100,7 @@ impl TpeSampler {
         for &i in ranked.iter().take(gamma(history.len())) {
             is_below[i] = true;
         }
-        let (below, above) = columns(params, history, &is_below);
+        let (below, above) = self.values.columns(params, history, &is_below);
         let mut sample = Sample::new();
         for (i, p) in params.iter().enumerate() {
             if !p.active(&sample) {
@@ -180,33 +186,76 @@ impl TpeSampler {
     }
 }
 
-/// Each parameter's observed values, in trial order, split into the good (`is_below`) and the bad
-/// group: `(below, above)`, indexed like `params`. One merge of each trial's (sorted) sample with
-/// the parameters sorted by name, rather than a map lookup per parameter and trial.
-fn columns(
-    params: &[ParamDef],
-    history: &[Observation],
-    is_below: &[bool],
-) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
-    let mut by_name: Vec<(&str, usize)> = params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.name.as_str(), i))
-        .collect();
-    by_name.sort_unstable();
-    let mut below = vec![Vec::new(); params.len()];
-    let mut above = vec![Vec::new(); params.len()];
-    for (h, &good) in history.iter().zip(is_below) {
-        let group = if good { &mut below } else { &mut above };
-        let mut names = by_name.iter().peekable();
-        for (key, &v) in h.sample.iter() {
-            while names.next_if(|(name, _)| *name < key.as_str()).is_some() {}
-            if let Some((_, i)) = names.next_if(|(name, _)| *name == key.as_str()) {
-                group[*i].push(v);
+/// Each trial's parameter values (indexed like the parameters, `None` where inactive), read from
+/// its sample once: a trial's sample never changes, while TPE reads every trial's values for every
+/// proposal. An entry is read again if the trial's sample is not the one it was read from.
+#[derive(Debug, Clone, Default)]
+struct ValueCache {
+    /// The parameters the values are indexed by.
+    names: Vec<String>,
+    rows: HashMap<u32, (Arc<Sample>, Vec<Option<f64>>)>,
+}
+
+/// A cache holds no state of the sampler: two samplers are equal whatever their caches hold.
+impl PartialEq for ValueCache {
+    fn eq(&self, _: &ValueCache) -> bool {
+        true
+    }
+}
+
+impl ValueCache {
+    /// Each parameter's observed values, in trial order, split into the good (`is_below`) and the
+    /// bad group: `(below, above)`, indexed like `params`.
+    fn columns(
+        &mut self,
+        params: &[ParamDef],
+        history: &[Observation],
+        is_below: &[bool],
+    ) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+        if !self.names.iter().eq(params.iter().map(|p| &p.name)) {
+            self.names = params.iter().map(|p| p.name.clone()).collect();
+            self.rows.clear();
+        }
+        let mut by_name: Vec<(&str, usize)> = params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), i))
+            .collect();
+        by_name.sort_unstable();
+        let mut below = vec![Vec::new(); params.len()];
+        let mut above = vec![Vec::new(); params.len()];
+        for (h, &good) in history.iter().zip(is_below) {
+            let row = match self.rows.entry(h.trial) {
+                Entry::Occupied(e) if Arc::ptr_eq(&e.get().0, &h.sample) => e.into_mut(),
+                Entry::Occupied(mut e) => {
+                    e.insert((h.sample.clone(), values_of(&h.sample, &by_name)));
+                    e.into_mut()
+                }
+                Entry::Vacant(e) => e.insert((h.sample.clone(), values_of(&h.sample, &by_name))),
+            };
+            let group = if good { &mut below } else { &mut above };
+            for (column, v) in group.iter_mut().zip(&row.1) {
+                if let Some(v) = *v {
+                    column.push(v);
+                }
             }
         }
+        (below, above)
     }
-    (below, above)
+}
+
+/// `sample`'s value of each parameter (`by_name`: names sorted, with their indices), by one merge
+/// of the two sorted name lists.
+fn values_of(sample: &Sample, by_name: &[(&str, usize)]) -> Vec<Option<f64>> {
+    let mut values = vec![None; by_name.len()];
+    let mut names = by_name.iter().peekable();
+    for (key, &v) in sample {
+        while names.next_if(|(name, _)| *name < key.as_str()).is_some() {}
+        if let Some((_, i)) = names.next_if(|(name, _)| *name == key.as_str()) {
+            values[*i] = Some(v);
+        }
+    }
+    values
 }
 
 /// `u²` beyond which `exp(−u²/2)` is below `f64::MIN_POSITIVE` (≈ 2.2e-308): `u > 37.65`.
@@ -301,12 +350,17 @@ impl Parzen {
 
     /// Log density of the mixture at `x`.
     pub fn log_pdf(&self, x: f64) -> f64 {
+        // Every kernel's standardised distance first, in a loop that vectorises (the divisions
+        // are most of the cost), then the terms in kernel order.
+        let us: Vec<f64> = self
+            .mus
+            .iter()
+            .zip(&self.sigmas)
+            .map(|(&mu, &sigma)| (x - mu) / sigma)
+            .collect();
         let mut total = 0.0;
-        let components = self.weights.iter().zip(&self.mus).zip(&self.sigmas);
-        for (((&w, &mu), &sigma), (&norm, &mass)) in
-            components.zip(self.norms.iter().zip(&self.masses))
-        {
-            let u = (x - mu) / sigma;
+        let components = self.weights.iter().zip(&self.norms).zip(&self.masses);
+        for (((&w, &norm), &mass), &u) in components.zip(&us) {
             // Beyond 37.65 σ the term is below 1e-300, hundreds of orders of magnitude below the
             // prior component's, which every total includes: it cannot change the total's bits,
             // so its `exp` (slow in this underflowing range) is skipped.
@@ -503,6 +557,31 @@ mod tests {
         assert!((w[0] - 1.0 / 30.0).abs() < 1e-12);
         assert!((w[4] - 1.0).abs() < 1e-12);
         assert!(w[0] < w[1] && w[1] < w[2]);
+    }
+
+    #[test]
+    fn the_value_cache_changes_no_proposal() {
+        let params = space();
+        let history = run(40, 3);
+        let mut warm = TpeSampler::new(TpeConfig::default(), 9);
+        for n in 20..30 {
+            warm.ask(&params, &history[..n]); // fills the cache
+        }
+        // A sampler restored from its saved state starts with an empty cache.
+        let json = serde_json::to_string(&warm).unwrap();
+        let mut cold: TpeSampler = serde_json::from_str(&json).unwrap();
+        assert!(cold.values.rows.is_empty() && !warm.values.rows.is_empty());
+        assert_eq!(warm.ask(&params, &history), cold.ask(&params, &history));
+        // A trial whose sample is not the one its values were read from is read again.
+        let mut changed = history.clone();
+        let mut other = (*changed[3].sample).clone();
+        other.insert("x".into(), -9.5);
+        changed[3].sample = Arc::new(other);
+        let mut cold: TpeSampler = serde_json::from_str(&json).unwrap();
+        let cached = warm.values.columns(&params, &changed, &[false; 40]);
+        let fresh = cold.values.columns(&params, &changed, &[false; 40]);
+        assert_eq!(cached, fresh);
+        assert!(cached.1[0].contains(&-9.5));
     }
 
     #[test]
