@@ -361,10 +361,11 @@ impl Parzen {
         let mut total = 0.0;
         let components = self.weights.iter().zip(&self.norms).zip(&self.masses);
         for (((&w, &norm), &mass), &u) in components.zip(&us) {
-            // Beyond 37.65 σ the term is below 1e-300, hundreds of orders of magnitude below the
-            // prior component's, which every total includes: it cannot change the total's bits,
-            // so its `exp` (slow in this underflowing range) is skipped.
-            if u * u > FAR_TAIL_U2 {
+            // Beyond 37.65 σ the term is below 1e-299 of the prior component's, which every total
+            // includes (σ is at least range / 100, and the kernel keeps at least 1e-3 of its mass
+            // inside the range, as every kernel centred on an observation does): it cannot change
+            // the total's bits, so its `exp` (slow in this underflowing range) is skipped.
+            if u * u > FAR_TAIL_U2 && mass >= 1e-3 {
                 continue;
             }
             let pdf = (-0.5 * u * u).exp() / norm;
@@ -634,6 +635,41 @@ mod tests {
             .map(|i| p.log_pdf((i as f64 + 0.5) / n as f64).exp() / n as f64)
             .sum();
         assert!((integral - 1.0).abs() < 1e-3, "{integral}");
+    }
+
+    #[test]
+    fn parzen_density_has_the_bits_of_the_plain_formula() {
+        // Many narrow kernels far from most points, so that the far-tail skip is exercised.
+        let mut rng = Rng::new(11);
+        let obs: Vec<f64> = (0..3000)
+            .map(|i| {
+                if i % 3 == 0 {
+                    rng.next_f64()
+                } else {
+                    0.9 + 0.01 * rng.next_f64()
+                }
+            })
+            .collect();
+        let (low, high) = (-0.5, 1.5);
+        let p = Parzen::fit(&obs, low, high, 1.0);
+        let mut skipped = 0;
+        for i in 0..200 {
+            let x = low + (high - low) * i as f64 / 199.0;
+            let mut total = 0.0;
+            for ((&w, &mu), &sigma) in p.weights.iter().zip(&p.mus).zip(&p.sigmas) {
+                let z = normal_cdf((high - mu) / sigma) - normal_cdf((low - mu) / sigma);
+                let u = (x - mu) / sigma;
+                skipped += (u * u > FAR_TAIL_U2) as usize;
+                let pdf = (-0.5 * u * u).exp() / (sigma * (std::f64::consts::TAU).sqrt());
+                total += w * pdf / z.max(1e-300);
+            }
+            assert_eq!(
+                p.log_pdf(x).to_bits(),
+                total.max(1e-300).ln().to_bits(),
+                "x = {x}"
+            );
+        }
+        assert!(skipped > 100_000, "{skipped} far kernels");
     }
 
     #[test]
