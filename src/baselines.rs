@@ -4,7 +4,10 @@
 //! Classification: majority class, logistic regression, decision tree, random forest, k-NN,
 //! Gaussian naive Bayes and (for small data) an RBF support-vector classifier. Regression: the
 //! training mean, ridge regression, decision tree, random forest and k-NN. Every model is fitted on
-//! the training part only, with explicit seeds where the model is randomised.
+//! the training part ([`fit`]: its validation score ranks it), with explicit seeds where the model
+//! is randomised. When a search's winner was trained on train + validation before its test
+//! evaluation, the baselines are fitted again on the same rows ([`refit`]) and tested that way,
+//! so both sides of the comparison learn from the same rows.
 
 use crate::data::{PreparedData, Task};
 use crate::platform::now_ms;
@@ -343,15 +346,92 @@ pub fn fit(
     data: &PreparedData,
     seed: u64,
 ) -> Result<BaselineFit, BaselineError> {
+    let rows = Rows {
+        x: &data.train.x,
+        y: &data.train.y,
+    };
+    let fitted = fit_predict(kind, data, rows, &[&data.valid.x, &data.test.x], seed)?;
+    let [valid, test]: [Prediction; 2] = fitted
+        .predictions
+        .try_into()
+        .map_err(|_| fail(kind.name(), "expected two predictions"))?;
+    Ok(BaselineFit {
+        kind,
+        valid,
+        test,
+        fit_ms: fitted.fit_ms,
+        infer_ms_per_1000: fitted.infer_ms_per_1000,
+    })
+}
+
+/// A baseline refit on train + validation: its predictions of the test part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineRefit {
+    /// Predictions on the test part (only reported at the end of a search).
+    pub test: Prediction,
+    /// Fit time in milliseconds.
+    pub fit_ms: f64,
+    /// Training rows of the refit (train + validation).
+    pub rows: usize,
+}
+
+/// Fits one baseline again on train + validation, as a network winner is retrained (or bagged
+/// over folds of train + validation) before its test evaluation, and predicts the test part.
+/// The same model and seed as [`fit`]; only its training rows differ.
+pub fn refit(
+    kind: BaselineKind,
+    data: &PreparedData,
+    seed: u64,
+) -> Result<BaselineRefit, BaselineError> {
+    let x = [data.train.x.as_slice(), &data.valid.x].concat();
+    let y = [data.train.y.as_slice(), &data.valid.y].concat();
+    let fitted = fit_predict(kind, data, Rows { x: &x, y: &y }, &[&data.test.x], seed)?;
+    let test = fitted
+        .predictions
+        .into_iter()
+        .next()
+        .ok_or_else(|| fail(kind.name(), "expected a prediction"))?;
+    Ok(BaselineRefit {
+        test,
+        fit_ms: fitted.fit_ms,
+        rows: y.len(),
+    })
+}
+
+/// Training rows: row-major features and one target per row.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    x: &'a [f32],
+    y: &'a [f32],
+}
+
+/// A fitted model's predictions of the asked parts and its timings.
+struct Fitted {
+    predictions: Vec<Prediction>,
+    fit_ms: f64,
+    infer_ms_per_1000: f64,
+}
+
+/// Fits `kind` on `rows` (features prepared as in `data`) and predicts each of `parts`.
+fn fit_predict(
+    kind: BaselineKind,
+    data: &PreparedData,
+    rows: Rows<'_>,
+    parts: &[&[f32]],
+    seed: u64,
+) -> Result<Fitted, BaselineError> {
     let name = kind.name();
     let cols = data.inputs();
-    let train = dense(&data.train.x, data.train.rows(), cols)?;
-    let valid = dense(&data.valid.x, data.valid.rows(), cols)?;
-    let test = dense(&data.test.x, data.test.rows(), cols)?;
+    let train = dense(rows.x, rows.y.len(), cols)?;
+    let parts: Vec<DenseMatrix<f64>> = parts
+        .iter()
+        .map(|x| dense(x, x.len() / cols.max(1), cols))
+        .collect::<Result<_, _>>()?;
+    let scored = parts.iter().map(rows_of).sum::<usize>().max(1) as f64;
     let classes = data.task.outputs();
-    let labels: Vec<u32> = data.train.y.iter().map(|&v| v.max(0.0) as u32).collect();
+    let labels: Vec<u32> = rows.y.iter().map(|&v| v.max(0.0) as u32).collect();
     let labels_i32: Vec<i32> = labels.iter().map(|&v| v as i32).collect();
-    let targets: Vec<f64> = data.train.y.iter().map(|&v| v as f64).collect();
+    let targets: Vec<f64> = rows.y.iter().map(|&v| v as f64).collect();
     let f = |e: smartcore::error::Failed| fail(name, e);
     let start = now_ms();
     // Each arm fits, then returns a predictor for a matrix (as f64 labels or values).
@@ -449,7 +529,7 @@ pub fn fit(
             }
         }
         BaselineKind::Knn => {
-            let k = 5.min(data.train.rows().max(1));
+            let k = 5.min(rows.y.len().max(1));
             if matches!(data.task, Task::Regression) {
                 let model = KNNRegressor::fit(
                     &train,
@@ -482,7 +562,7 @@ pub fn fit(
             // This naive Bayes has no variance smoothing: a feature constant within one class
             // (the blank border pixels of digits) makes that class's log-likelihood NaN for
             // every row. It is fitted on the features that vary within every class.
-            let keep = varying_within_classes(&data.train.x, &labels, cols);
+            let keep = varying_within_classes(rows.x, &labels, cols);
             if keep.is_empty() {
                 return Err(fail(
                     name,
@@ -508,35 +588,29 @@ pub fn fit(
                 .with_c(1.0)
                 .with_kernel(Kernels::rbf().with_gamma(gamma))
                 .with_seed(Some(seed));
-            let (valid_pred, test_pred, fit_ms, infer) = {
-                let model = MultiClassSVC::fit(&train, &labels_i32, &params).map_err(f)?;
-                let fit_ms = now_ms() - start;
-                let t0 = now_ms();
-                let v = model.predict(&valid).map_err(f)?;
-                let t = model.predict(&test).map_err(f)?;
-                (v, t, fit_ms, now_ms() - t0)
-            };
-            let rows = (data.valid.rows() + data.test.rows()).max(1) as f64;
-            return Ok(BaselineFit {
-                kind,
-                valid: to_prediction(&data.task, valid_pred),
-                test: to_prediction(&data.task, test_pred),
+            let model = MultiClassSVC::fit(&train, &labels_i32, &params).map_err(f)?;
+            let fit_ms = now_ms() - start;
+            let t0 = now_ms();
+            let predictions = parts
+                .iter()
+                .map(|m| Ok(to_prediction(&data.task, model.predict(m).map_err(f)?)))
+                .collect::<Result<_, BaselineError>>()?;
+            return Ok(Fitted {
+                predictions,
                 fit_ms,
-                infer_ms_per_1000: infer * 1000.0 / rows,
+                infer_ms_per_1000: (now_ms() - t0) * 1000.0 / scored,
             });
         }
     };
     let t0 = now_ms();
-    let v = predict(&valid)?;
-    let t = predict(&test)?;
-    let infer = now_ms() - t0;
-    let rows = (data.valid.rows() + data.test.rows()).max(1) as f64;
-    Ok(BaselineFit {
-        kind,
-        valid: to_prediction(&data.task, v),
-        test: to_prediction(&data.task, t),
+    let predictions = parts
+        .iter()
+        .map(|m| Ok(to_prediction(&data.task, predict(m)?)))
+        .collect::<Result<_, BaselineError>>()?;
+    Ok(Fitted {
+        predictions,
         fit_ms,
-        infer_ms_per_1000: infer * 1000.0 / rows,
+        infer_ms_per_1000: (now_ms() - t0) * 1000.0 / scored,
     })
 }
 

@@ -1,8 +1,8 @@
-//! The classical baselines on real data: every one of a task fits, and naive Bayes copes with
-//! features that are constant within a class.
+//! The classical baselines on real data: every one of a task fits, naive Bayes copes with
+//! features that are constant within a class, and a refit learns from train + validation.
 #![cfg(not(target_arch = "wasm32"))]
 
-use automl::baselines::{fit, BaselineKind, DataSize, Prediction};
+use automl::baselines::{fit, refit, BaselineKind, DataSize, Prediction};
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 
 fn load(name: &str) -> PreparedData {
@@ -112,5 +112,46 @@ fn wider_than_long_tables_fit_every_baseline_but_the_svc_and_ridge_which_say_why
         let data = wide_csv(90, 50, classification);
         assert!(BaselineKind::for_task(&data.task, DataSize::of(&data)).contains(&kind));
         fit(kind, &data, 1).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+#[test]
+fn a_refit_learns_from_the_validation_rows_too() {
+    // Training rows: 31 "a" and 29 "b"; every validation row is "b". The majority class of the
+    // training rows is "a", that of train + validation "b".
+    let mut csv = String::from("x,label\n");
+    for i in 0..100 {
+        csv.push_str(&format!(
+            "{},{}\n",
+            i % 10,
+            if i % 2 == 0 { "a" } else { "b" }
+        ));
+    }
+    let table =
+        automl::data::csv::read_table(csv.as_bytes(), "ab.csv", &Default::default()).unwrap();
+    let mut data = prepare(&table, &PrepareOptions::default()).unwrap();
+    let (a, b) = (0.0, 1.0);
+    let n = data.train.y.len();
+    for (i, y) in data.train.y.iter_mut().enumerate() {
+        *y = if i < n / 2 + 1 { a } else { b };
+    }
+    data.valid.y.iter_mut().for_each(|y| *y = b);
+    let labels = |p: &Prediction| match p {
+        Prediction::Classes { labels, .. } => labels.clone(),
+        other => panic!("classes expected: {other:?}"),
+    };
+    let first = fit(BaselineKind::Majority, &data, 1).unwrap();
+    let again = refit(BaselineKind::Majority, &data, 1).unwrap();
+    assert!(labels(&first.test).iter().all(|&l| l == 0));
+    assert!(labels(&again.test).iter().all(|&l| l == 1));
+    assert_eq!(labels(&again.test).len(), data.test.rows());
+    assert_eq!(again.rows, data.train.rows() + data.valid.rows());
+    // The same seed refits the same model.
+    for kind in BaselineKind::for_task(&data.task, DataSize::of(&data)) {
+        let (x, y) = (
+            refit(kind, &data, 3).unwrap(),
+            refit(kind, &data, 3).unwrap(),
+        );
+        assert_eq!(x.test, y.test, "{}", kind.name());
     }
 }

@@ -102,9 +102,17 @@ fn the_cv_stage_never_reads_the_test_part() {
     for v in scrambled.test.x.iter_mut() {
         *v = -*v * 3.0;
     }
-    let (a, ea) = run(config(5, 240), &data);
-    let (b, _) = run(config(5, 240), &scrambled);
+    // With the baselines, which are refit on train + validation here too.
+    let c = SearchConfig {
+        baselines: true,
+        ..config(5, 240)
+    };
+    let (a, ea) = run(c.clone(), &data);
+    let (b, _) = run(c, &scrambled);
     assert!(cv_started(&ea).is_some(), "cross-validation did not run");
+    assert!(ea
+        .iter()
+        .any(|e| matches!(e, Event::BaselineRefitted { .. })));
     assert!(a.trials().iter().any(|t| t.cv.is_some()));
     let trials = |s: &Search| {
         s.trials()
@@ -660,4 +668,162 @@ fn linear_networks_are_cross_validated_bagged_and_predict_from_the_model_file() 
     model.check().unwrap();
     let accuracy = common::model_test_accuracy(&model, &data.test);
     assert!(accuracy > 0.6, "softmax regression on iris: {accuracy}");
+}
+
+/// Accuracy of predicted class labels on `y`.
+fn label_accuracy(p: &automl::baselines::Prediction, y: &[f32]) -> f64 {
+    let automl::baselines::Prediction::Classes { labels, .. } = p else {
+        panic!("classes expected: {p:?}")
+    };
+    let right = labels
+        .iter()
+        .zip(y)
+        .filter(|(&l, &y)| l as f32 == y)
+        .count();
+    right as f64 / y.len() as f64
+}
+
+#[test]
+fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
+    use automl::baselines::{self, BaselineKind, DataSize};
+    use automl::report::leaderboard::ModelKind;
+    use automl::report::metrics::Metrics;
+    let data = dataset("iris");
+    let with_baselines = |folds| SearchConfig {
+        baselines: true,
+        ..config(folds, 240)
+    };
+    let (search, events) = run(with_baselines(5), &data);
+    assert!(search.winner_saw_validation());
+    let kinds = BaselineKind::for_task(&data.task, DataSize::of(&data));
+    let refitted: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::BaselineRefitted {
+                name,
+                rows,
+                error: None,
+                ..
+            } if *rows == data.train.rows() + data.valid.rows() => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    assert_eq!(refitted, names, "one refit per baseline, in order");
+    // The refits come after the winner's bag, before the end.
+    let at = |f: &dyn Fn(&Event) -> bool| events.iter().position(f).unwrap();
+    assert!(
+        at(&|e| matches!(e, Event::WinnerBagged { .. }))
+            < at(&|e| matches!(e, Event::BaselineRefitted { .. }))
+    );
+    let board = search.leaderboard().unwrap();
+    for kind in &kinds {
+        let row = board
+            .rows
+            .iter()
+            .find(|r| r.kind == ModelKind::Baseline && r.model == kind.name())
+            .unwrap();
+        let result = search.baselines().iter().find(|b| b.kind == *kind).unwrap();
+        let (fit, refit) = (
+            result.fit.as_ref().unwrap(),
+            result.refit.as_ref().unwrap().as_ref().unwrap(),
+        );
+        // Tested as refit (the same predictions as refitting it again), ranked as first fitted.
+        assert!(row.refit);
+        assert_eq!(
+            refit.test,
+            baselines::refit(*kind, &data, search.config().seed)
+                .unwrap()
+                .test
+        );
+        let (Metrics::Classification(test), Metrics::Classification(valid)) =
+            (&row.test, &row.valid)
+        else {
+            panic!("classification metrics expected")
+        };
+        assert_eq!(test.accuracy, label_accuracy(&refit.test, &data.test.y));
+        assert_eq!(valid.accuracy, label_accuracy(&fit.valid, &data.valid.y));
+        assert_eq!(row.train_ms, fit.fit_ms + refit.fit_ms);
+    }
+    // The refits train no network: the trainer data did not change for them.
+    let (plain, _) = run(
+        SearchConfig {
+            baselines: false,
+            ..with_baselines(5)
+        },
+        &data,
+    );
+    assert_eq!(search.data_generation(), plain.data_generation());
+
+    // A winner trained on the training rows alone leaves the baselines as first fitted.
+    let (off, events) = run(with_baselines(0), &data);
+    assert!(!off.winner_saw_validation());
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, Event::BaselineRefitted { .. })));
+    let board = off.leaderboard().unwrap();
+    assert!(board.rows.iter().any(|r| r.kind == ModelKind::Baseline));
+    assert!(board.rows.iter().all(|r| !r.refit));
+    assert!(off.baselines().iter().all(|b| b.refit.is_none()));
+}
+
+#[test]
+fn stopping_or_saving_among_the_baseline_refits() {
+    let data = dataset("wine");
+    let c = SearchConfig {
+        baselines: true,
+        ..config(5, 240)
+    };
+    let (whole, _) = run(c.clone(), &data);
+    let refits = |d: &Driver| {
+        d.events
+            .iter()
+            .filter(|e| matches!(e, Event::BaselineRefitted { .. }))
+            .count()
+    };
+    let started = |steps: usize| {
+        let mut driver = Driver::new(Search::new(c.clone(), &data).unwrap());
+        let mut guard = 0;
+        while refits(&driver) < steps {
+            driver.step(&mut |_| {});
+            guard += 1;
+            assert!(guard < 10_000 && !driver.search.is_finished());
+        }
+        driver
+    };
+    // Saved after two refits and resumed: the uninterrupted leaderboard.
+    let mut driver = started(2);
+    let state = block_on(driver.search.save(&mut driver.trainer)).unwrap();
+    let json = serde_json::to_string(&state).unwrap();
+    let resumed = Search::resume(serde_json::from_str(&json).unwrap());
+    let (resumed, events) = Driver::new(resumed).finish(&mut |_| {});
+    let later = events
+        .iter()
+        .filter(|e| matches!(e, Event::BaselineRefitted { .. }))
+        .count();
+    assert_eq!(later, whole.baselines().len() - 2);
+    assert_eq!(
+        resumed.leaderboard().unwrap().without_timings(),
+        whole.leaderboard().unwrap().without_timings()
+    );
+    // Stopped after two: those two are tested as refit, the others as first fitted.
+    let mut driver = started(2);
+    block_on(driver.search.stop(&mut driver.trainer)).unwrap();
+    let (stopped, _) = driver.finish(&mut |_| {});
+    let refit: Vec<bool> = stopped
+        .baselines()
+        .iter()
+        .map(|b| b.refit.is_some())
+        .collect();
+    assert_eq!(refit.iter().filter(|&&r| r).count(), 2, "{refit:?}");
+    let board = stopped.leaderboard().unwrap();
+    for b in stopped.baselines() {
+        let row = board
+            .rows
+            .iter()
+            .find(|r| r.model == b.kind.name())
+            .unwrap();
+        assert_eq!(row.refit, b.refit.is_some(), "{}", row.model);
+    }
+    assert_eq!(stopped.best().unwrap().1, whole.best().unwrap().1);
 }

@@ -70,6 +70,13 @@ pub struct BaselineSummary {
     /// `error` are empty).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// Fit time of its refit on train + validation (done when the winner was trained on those
+    /// rows; its test score is then the refit's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refit_ms: Option<f64>,
+    /// Why the refit failed, if it did (it is then tested as first fitted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refit_error: Option<String>,
 }
 
 impl BaselineSummary {
@@ -79,6 +86,12 @@ impl BaselineSummary {
             fit_ms: b.fit.as_ref().ok().map(|f| f.fit_ms),
             error: b.fit.as_ref().err().cloned(),
             skipped: None,
+            refit_ms: b
+                .refit
+                .as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .map(|r| r.fit_ms),
+            refit_error: b.refit.as_ref().and_then(|r| r.as_ref().err()).cloned(),
         }
     }
 }
@@ -117,6 +130,8 @@ impl RunExport {
                             fit_ms: None,
                             error: None,
                             skipped: Some(reason),
+                            refit_ms: None,
+                            refit_error: None,
                         }),
                 )
                 .collect(),

@@ -41,7 +41,9 @@ pub struct Row {
     pub train_ms: f64,
     /// Inference time per 1,000 rows in milliseconds.
     pub infer_ms_per_1000: f64,
-    /// Whether the weights were refit on train + validation before the test evaluation.
+    /// Whether the model was refit on train + validation before the test evaluation: a
+    /// network's weights, or a baseline (refit whenever the winner was trained on those rows;
+    /// its validation metrics stay those of its fit on the training rows).
     #[serde(default)]
     pub refit: bool,
     /// Networks whose mean output is this row's model: the winner's fold models when it was

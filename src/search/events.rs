@@ -182,6 +182,18 @@ pub enum Event {
         /// Whether training diverged on some fold.
         diverged: bool,
     },
+    /// A baseline was fitted again on train + validation, as the winner was trained on those
+    /// rows; its test score will be that refit's.
+    BaselineRefitted {
+        /// Baseline name.
+        name: String,
+        /// Training rows of the refit.
+        rows: usize,
+        /// Fit time.
+        fit_ms: f64,
+        /// Why it failed, if it did (the baseline is then tested as first fitted).
+        error: Option<String>,
+    },
     /// The winner was retrained from scratch on train + validation rows.
     Refitted {
         /// Trial number.

@@ -18,7 +18,7 @@ use super::sampler::{Objective, Observation, Sampler, SamplerConfig};
 use super::schedule::{Action, Fidelity, Scheduler, SchedulerConfig};
 use super::space::{Sample, SearchSpace, SpaceError, SpecShape};
 use super::Budget;
-use crate::baselines::{self, BaselineFit, BaselineKind, DataSize, Prediction};
+use crate::baselines::{self, BaselineFit, BaselineKind, BaselineRefit, DataSize, Prediction};
 use crate::data::{PreparedData, Task};
 use crate::model::trainer::{CandidateId, TrainError, Trainer};
 use crate::model::{
@@ -287,6 +287,10 @@ pub struct BaselineResult {
     pub kind: BaselineKind,
     /// Its predictions, or why it failed.
     pub fit: Result<BaselineFit, String>,
+    /// Its refit on train + validation (when the winner was trained on those rows too), or why
+    /// that failed; its test predictions then replace those of `fit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refit: Option<Result<BaselineRefit, String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,6 +305,12 @@ enum Phase {
     CrossValidating,
     /// Retraining the winner on train + validation (one step).
     Refit,
+    /// Fitting the baselines again on train + validation, one per step, because the winner was
+    /// trained on those rows (see [`Search::winner_saw_validation`]); `next` indexes the
+    /// baseline results.
+    RefittingBaselines {
+        next: usize,
+    },
     /// The search phase ended; waiting for `finish`.
     Stopped,
     Finished,
@@ -663,7 +673,7 @@ impl Search {
         let mut events = Vec::new();
         match self.phase {
             Phase::Stopped | Phase::Finished => {}
-            Phase::CrossValidating | Phase::Refit => {
+            Phase::CrossValidating | Phase::Refit | Phase::RefittingBaselines { .. } => {
                 self.cv = None;
                 self.set_phase(Phase::Stopped);
             }
@@ -676,10 +686,13 @@ impl Search {
     }
 
     /// Moves to `phase`; a new trainer data generation starts with each fold and the refit.
+    /// The baselines' refit trains no network, so it keeps the generation (the caller's
+    /// trainer is not rebuilt for it).
     fn set_phase(&mut self, phase: Phase) {
         let before = self.trainer_key();
         self.phase = phase;
-        if self.trainer_key() != before {
+        let trains = !matches!(self.phase, Phase::RefittingBaselines { .. });
+        if trains && self.trainer_key() != before {
             self.generation += 1;
         }
     }
@@ -732,6 +745,16 @@ impl Search {
                 let result = self.refit_step(trainer, &mut events).await;
                 self.elapsed_ms += now_ms() - t0;
                 result?;
+            }
+            Phase::RefittingBaselines { next } => {
+                // Like the first fits, these are outside the time budget.
+                match (next..self.baselines.len()).find(|&i| self.baselines[i].fit.is_ok()) {
+                    Some(i) => {
+                        events.push(self.refit_baseline(i));
+                        self.phase = Phase::RefittingBaselines { next: i + 1 };
+                    }
+                    None => self.set_phase(Phase::Stopped),
+                }
             }
             Phase::Stopped | Phase::Finished => {}
         }
@@ -786,8 +809,48 @@ impl Search {
                 .unwrap_or(0.0),
             error: fit.as_ref().err().cloned(),
         };
-        self.baselines.push(BaselineResult { kind, fit });
+        self.baselines.push(BaselineResult {
+            kind,
+            fit,
+            refit: None,
+        });
         event
+    }
+
+    /// Fits baseline result `i` again on train + validation (see [`baselines::refit`]).
+    fn refit_baseline(&mut self, i: usize) -> Event {
+        let kind = self.baselines[i].kind;
+        let refit = baselines::refit(kind, &self.data, self.config.seed).map_err(|e| e.message);
+        let event = Event::BaselineRefitted {
+            name: kind.name().into(),
+            rows: self.data.train.rows() + self.data.valid.rows(),
+            fit_ms: refit.as_ref().map(|r| r.fit_ms).unwrap_or(0.0),
+            error: refit.as_ref().err().cloned(),
+        };
+        self.baselines[i].refit = Some(refit);
+        event
+    }
+
+    /// Whether the winner's tested model was trained on train + validation: the bag or
+    /// ensemble of cross-validation fold models, or a refit network. The baselines are then
+    /// refit on the same rows before the test evaluation.
+    pub fn winner_saw_validation(&self) -> bool {
+        self.winner_ensemble().is_some() || self.winner_refitted()
+    }
+
+    /// Ends the stages after the search phase: the baselines' refit when the winner trained on
+    /// train + validation, else stopped.
+    pub(super) fn after_stages(&mut self) {
+        let refit_baselines = self.winner_saw_validation()
+            && self
+                .baselines
+                .iter()
+                .any(|b| b.fit.is_ok() && b.refit.is_none());
+        if refit_baselines {
+            self.set_phase(Phase::RefittingBaselines { next: 0 });
+        } else {
+            self.set_phase(Phase::Stopped);
+        }
     }
 
     fn score(&self, prediction: &Prediction, targets: &[f32]) -> Metrics {
@@ -906,6 +969,9 @@ impl Search {
         }
         for b in &self.baselines {
             if let Ok(fit) = &b.fit {
+                // A refit baseline is tested as refit; a failed refit keeps the first fit's
+                // test predictions (the event said why).
+                let refit = b.refit.as_ref().and_then(|r| r.as_ref().ok());
                 rows.push(Row {
                     rank: 0,
                     model: b.kind.name().into(),
@@ -913,11 +979,11 @@ impl Search {
                     trial: None,
                     parameters: None,
                     valid: self.score(&fit.valid, &self.data.valid.y),
-                    test: self.score(&fit.test, &self.data.test.y),
+                    test: self.score(refit.map_or(&fit.test, |r| &r.test), &self.data.test.y),
                     epochs: None,
-                    train_ms: fit.fit_ms,
+                    train_ms: fit.fit_ms + refit.map_or(0.0, |r| r.fit_ms),
                     infer_ms_per_1000: fit.infer_ms_per_1000,
-                    refit: false,
+                    refit: refit.is_some(),
                     bag: 0,
                     ensemble: Vec::new(),
                     cv: None,

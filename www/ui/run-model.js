@@ -145,6 +145,14 @@ export class RunModel {
         this.baselines.push({ name: e.name, valid: null, fit_ms: 0, error: null, skipped: e.reason });
         changed.add("leaderboard");
         break;
+      case "baseline_refitted": {
+        const b = this.baselines.find((x) => x.name === e.name);
+        if (b && !e.error) b.refit = true;
+        const before = this.stage?.kind === "baseline-refit" ? this.stage : { done: 0, failed: [] };
+        this.stage = { kind: "baseline-refit", rows: e.rows, done: before.done + 1, failed: e.error ? [...before.failed, e.name] : before.failed };
+        changed.add("stage");
+        break;
+      }
       case "cross_validation_started":
         this.stage = { kind: "cv", folds: e.folds, candidates: e.candidates.length, rows: e.rows, done: 0 };
         changed.add("stage");

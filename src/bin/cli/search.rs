@@ -419,6 +419,7 @@ struct View {
     scale: Option<(f32, f32)>,
     /// Time the baselines took to fit and predict (before the budget starts).
     baselines_ms: f64,
+    baseline_refits_ms: f64,
 }
 
 impl View {
@@ -446,6 +447,7 @@ impl View {
             },
             scale: data.target_scale,
             baselines_ms: 0.0,
+            baseline_refits_ms: 0.0,
         }
     }
 
@@ -523,6 +525,22 @@ impl View {
             }
             Event::BaselineSkipped { name, reason } => {
                 self.line(format!("baseline {name:<22} {reason}"))
+            }
+            Event::BaselineRefitted {
+                name,
+                rows,
+                fit_ms,
+                error,
+            } => {
+                self.baseline_refits_ms += fit_ms;
+                self.line(match error {
+                None => format!(
+                    "baseline {name:<22} refit on {rows} train + valid rows (fit {fit_ms:.0} ms)"
+                ),
+                Some(e) => format!(
+                    "baseline {name:<22} refit failed: {e}; it is tested as fitted on the training rows"
+                ),
+            })
             }
             Event::TrialFinished {
                 trial,
@@ -626,14 +644,19 @@ impl View {
                 epochs,
                 ..
             } => {
-                // The budget covers the search; the baselines were fitted and scored before it.
-                let baselines = if self.baselines_ms > 0.0 {
-                    format!(
+                // The budget covers the search; the baselines were fitted and scored before it
+                // (and refit after it when the winner trained on train + validation).
+                let baselines = match (self.baselines_ms > 0.0, self.baseline_refits_ms > 0.0) {
+                    (true, true) => format!(
+                        " (baselines fitted and scored before: {:.1} s, refit after: {:.1} s)",
+                        self.baselines_ms / 1000.0,
+                        self.baseline_refits_ms / 1000.0
+                    ),
+                    (true, false) => format!(
                         " (baselines fitted and scored before: {:.1} s)",
                         self.baselines_ms / 1000.0
-                    )
-                } else {
-                    String::new()
+                    ),
+                    _ => String::new(),
                 };
                 self.line(format!(
                     "searched {:.1} s{baselines}: {trials} trials, {epochs} candidate-epochs",

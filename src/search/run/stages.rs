@@ -300,7 +300,7 @@ impl Search {
         if wanted && !self.ranked().is_empty() {
             self.set_phase(Phase::Refit);
         } else {
-            self.set_phase(Phase::Stopped);
+            self.after_stages();
         }
     }
 
@@ -447,7 +447,7 @@ impl Search {
                 });
             }
         }
-        self.set_phase(Phase::Stopped);
+        self.after_stages();
         Ok(())
     }
 
