@@ -9,7 +9,9 @@
 //!
 //! Honest evaluation: the trainer only ever sees the train/validation parts; every selection
 //! (scheduler, sampler, finalists, leaderboard rank) uses validation metrics; the test part is
-//! read once, in [`Search::finish`], for the finalists and baselines.
+//! scored once, in [`Search::finish`], for the finalists and baselines (a baseline predicts its
+//! rows when it is fitted, and again when it is refit on train + validation; nothing reads those
+//! predictions before `finish`).
 
 use super::cv::{self, Allowance, CvScore, CvStage, Offer};
 use super::ensemble::{self, Ensemble, Member};
