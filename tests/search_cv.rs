@@ -827,3 +827,37 @@ fn stopping_or_saving_among_the_baseline_refits() {
     }
     assert_eq!(stopped.best().unwrap().1, whole.best().unwrap().1);
 }
+
+#[test]
+fn a_winner_refit_when_finishing_has_its_baselines_refit_too() {
+    use automl::report::leaderboard::ModelKind;
+    let data = dataset("iris");
+    // No cross-validation and no refit stage: the winner trains on the training rows, until
+    // `finish` is given a trainer on train + validation (the CLI's `--refit` after a stop).
+    let c = SearchConfig {
+        baselines: true,
+        ..config(0, 120)
+    };
+    let mut driver = Driver::new(Search::new(c, &data).unwrap());
+    while !driver.search.is_finished() {
+        driver.step(&mut |_| {});
+    }
+    assert!(!driver.search.winner_saw_validation());
+    let mut refit = CpuTrainer::new(driver.search.refit_data());
+    let events = block_on(driver.search.finish(Some(&mut refit))).unwrap();
+    let search = driver.search;
+    assert!(search.winner_refitted() && search.winner_saw_validation());
+    let refits = events
+        .iter()
+        .filter(|e| matches!(e, Event::BaselineRefitted { error: None, .. }))
+        .count();
+    assert_eq!(refits, search.baselines().len());
+    assert!(matches!(events.last(), Some(Event::SearchFinished { .. })));
+    let board = search.leaderboard().unwrap();
+    assert!(board.best_neural().unwrap().refit);
+    assert!(board
+        .rows
+        .iter()
+        .filter(|r| r.kind == ModelKind::Baseline)
+        .all(|r| r.refit));
+}

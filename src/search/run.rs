@@ -879,8 +879,10 @@ impl Search {
     /// Evaluates the finalists and baselines on the test part — once — and builds the leaderboard.
     /// With `refit`, a trainer built from [`Search::refit_data`], the winner is retrained from
     /// scratch on train + validation for the same number of epochs before its test evaluation
-    /// (unless the refit stage already did so). A refit winner's validation metrics come from its
-    /// search-phase weights, so they stay held-out and comparable with the other rows.
+    /// (unless the refit stage already did so), and so are the baselines not refit yet (the
+    /// returned events then start with their `BaselineRefitted`). A refit winner's validation
+    /// metrics come from its search-phase weights, so they stay held-out and comparable with the
+    /// other rows.
     pub async fn finish<T: Trainer>(
         &mut self,
         refit: Option<&mut T>,
@@ -891,6 +893,8 @@ impl Search {
         let mut rows = Vec::new();
         let finalists = self.finalist_ids();
         let mut refit = refit;
+        let mut events = Vec::new();
+        let mut refit_here = false;
         for (i, &trial) in finalists.iter().enumerate() {
             // A finalist has a trial and kept weights; without them it has no row.
             let Some(weights) = self
@@ -909,6 +913,7 @@ impl Search {
                     self.pre_refit
                         .insert(trial, std::mem::replace(&mut weights, new.clone()));
                     self.kept.insert(trial, new);
+                    refit_here = true;
                 }
             }
             let tr = &self.trials[trial as usize];
@@ -969,6 +974,15 @@ impl Search {
                 cv,
             });
         }
+        // A winner refit here (asked for after a stop) trained on train + validation: the
+        // baselines are refit on those rows too, as after the stages.
+        if refit_here {
+            for i in 0..self.baselines.len() {
+                if self.baselines[i].fit.is_ok() && self.baselines[i].refit.is_none() {
+                    events.push(self.refit_baseline(i));
+                }
+            }
+        }
         for b in &self.baselines {
             if let Ok(fit) = &b.fit {
                 // A refit baseline is tested as refit; a failed refit keeps the first fit's
@@ -995,12 +1009,13 @@ impl Search {
         let leaderboard = Leaderboard::new(rows);
         self.leaderboard = Some(leaderboard.clone());
         self.phase = Phase::Finished;
-        Ok(vec![Event::SearchFinished {
+        events.push(Event::SearchFinished {
             leaderboard: Box::new(leaderboard),
             elapsed_ms: self.elapsed_ms,
             trials: self.trials.len() as u32,
             epochs: self.epochs_used,
-        }])
+        });
+        Ok(events)
     }
 
     /// The winning network with its weights: the best cross-validated trial when
