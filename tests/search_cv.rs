@@ -852,6 +852,13 @@ fn a_winner_refit_when_finishing_has_its_baselines_refit_too() {
         .filter(|e| matches!(e, Event::BaselineRefitted { error: None, .. }))
         .count();
     assert_eq!(refits, search.baselines().len());
+    assert!(matches!(
+        events.first(),
+        Some(Event::Refitted {
+            diverged: false,
+            ..
+        })
+    ));
     assert!(matches!(events.last(), Some(Event::SearchFinished { .. })));
     let board = search.leaderboard().unwrap();
     assert!(board.best_neural().unwrap().refit);
@@ -860,4 +867,102 @@ fn a_winner_refit_when_finishing_has_its_baselines_refit_too() {
         .iter()
         .filter(|r| r.kind == ModelKind::Baseline)
         .all(|r| r.refit));
+}
+
+/// A CPU trainer whose every training call reports its last epoch as diverged: a refit that
+/// fails.
+struct DivergingTrainer(CpuTrainer);
+
+impl automl::model::trainer::Trainer for DivergingTrainer {
+    fn add(
+        &mut self,
+        spec: automl::model::Spec,
+        init: Option<automl::model::Weights>,
+    ) -> Result<automl::model::trainer::CandidateId, automl::model::trainer::TrainError> {
+        self.0.add(spec, init)
+    }
+    async fn train(
+        &mut self,
+        ids: &[automl::model::trainer::CandidateId],
+        epochs: u32,
+    ) -> Result<Vec<Vec<automl::model::trainer::EpochMetrics>>, automl::model::trainer::TrainError>
+    {
+        let mut curves = self.0.train(ids, epochs).await?;
+        for c in &mut curves {
+            if let Some(last) = c.last_mut() {
+                last.diverged = true;
+            }
+        }
+        Ok(curves)
+    }
+    async fn weights(
+        &mut self,
+        id: automl::model::trainer::CandidateId,
+    ) -> Result<automl::model::Weights, automl::model::trainer::TrainError> {
+        self.0.weights(id).await
+    }
+    async fn predict(
+        &mut self,
+        id: automl::model::trainer::CandidateId,
+        x: &[f32],
+    ) -> Result<Vec<f32>, automl::model::trainer::TrainError> {
+        self.0.predict(id, x).await
+    }
+    fn remove(&mut self, id: automl::model::trainer::CandidateId) {
+        self.0.remove(id)
+    }
+    async fn state(
+        &mut self,
+        id: automl::model::trainer::CandidateId,
+    ) -> Result<automl::model::trainer::CandidateState, automl::model::trainer::TrainError> {
+        self.0.state(id).await
+    }
+    fn restore(
+        &mut self,
+        spec: automl::model::Spec,
+        state: automl::model::trainer::CandidateState,
+    ) -> Result<automl::model::trainer::CandidateId, automl::model::trainer::TrainError> {
+        self.0.restore(spec, state)
+    }
+    fn epochs_done(
+        &self,
+        id: automl::model::trainer::CandidateId,
+    ) -> Result<u32, automl::model::trainer::TrainError> {
+        self.0.epochs_done(id)
+    }
+}
+
+#[test]
+fn a_refit_that_diverges_when_finishing_is_discarded() {
+    use automl::report::leaderboard::ModelKind;
+    let data = dataset("iris");
+    let c = SearchConfig {
+        baselines: true,
+        ..config(0, 120)
+    };
+    let mut driver = Driver::new(Search::new(c, &data).unwrap());
+    while !driver.search.is_finished() {
+        driver.step(&mut |_| {});
+    }
+    let search_weights = driver.search.best().unwrap().1.clone();
+    let mut refit = DivergingTrainer(CpuTrainer::new(driver.search.refit_data()));
+    let events = block_on(driver.search.finish(Some(&mut refit))).unwrap();
+    let search = driver.search;
+    assert!(matches!(
+        events.first(),
+        Some(Event::Refitted { diverged: true, .. })
+    ));
+    // The winner keeps its search weights and trained on the training rows only: so do the
+    // baselines.
+    assert!(!search.winner_refitted() && !search.winner_saw_validation());
+    assert_eq!(search.best().unwrap().1, &search_weights);
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, Event::BaselineRefitted { .. })));
+    let board = search.leaderboard().unwrap();
+    assert!(board
+        .rows
+        .iter()
+        .filter(|r| r.kind == ModelKind::Neural || r.kind == ModelKind::Baseline)
+        .all(|r| !r.refit));
 }

@@ -879,8 +879,9 @@ impl Search {
     /// Evaluates the finalists and baselines on the test part — once — and builds the leaderboard.
     /// With `refit`, a trainer built from [`Search::refit_data`], the winner is retrained from
     /// scratch on train + validation for the same number of epochs before its test evaluation
-    /// (unless the refit stage already did so), and so are the baselines not refit yet (the
-    /// returned events then start with their `BaselineRefitted`). A refit winner's validation
+    /// (unless the refit stage already did so; `Event::Refitted` says how it went, and a refit
+    /// that diverged is discarded), and so are the baselines not refit yet (their
+    /// `BaselineRefitted` events come before `SearchFinished`). A refit winner's validation
     /// metrics come from its search-phase weights, so they stay held-out and comparable with the
     /// other rows.
     pub async fn finish<T: Trainer>(
@@ -909,11 +910,22 @@ impl Search {
                 i == 0 && self.ensemble.as_ref().and_then(|e| e.lead()) == Some(trial);
             if i == 0 && !leads_ensemble && !self.pre_refit.contains_key(&trial) {
                 if let Some(rt) = refit.as_deref_mut() {
-                    let (new, _) = self.retrain(rt, trial).await?;
-                    self.pre_refit
-                        .insert(trial, std::mem::replace(&mut weights, new.clone()));
-                    self.kept.insert(trial, new);
-                    refit_here = true;
+                    let epochs = self.trials[trial as usize].epochs();
+                    let (new, curve) = self.retrain(rt, trial).await?;
+                    // As in the refit stage, a refit that diverged is discarded.
+                    let diverged = stages::retrain_diverged(epochs, &curve);
+                    events.push(Event::Refitted {
+                        trial,
+                        epochs,
+                        rows: self.data.train.rows() + self.data.valid.rows(),
+                        diverged,
+                    });
+                    if !diverged {
+                        self.pre_refit
+                            .insert(trial, std::mem::replace(&mut weights, new.clone()));
+                        self.kept.insert(trial, new);
+                        refit_here = true;
+                    }
                 }
             }
             let tr = &self.trials[trial as usize];

@@ -431,9 +431,7 @@ impl Search {
             if !self.pre_refit.contains_key(&trial) {
                 let epochs = self.trials[trial as usize].epochs();
                 let (weights, curve) = self.retrain(trainer, trial).await?;
-                let trained = curve.iter().map(|c| c.len()).sum::<usize>();
-                let diverged =
-                    (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged);
+                let diverged = retrain_diverged(epochs, &curve);
                 if !diverged {
                     if let Some(old) = self.kept.insert(trial, weights) {
                         self.pre_refit.insert(trial, old);
@@ -471,6 +469,13 @@ impl Search {
         self.trials[trial as usize].retrain_ms += now_ms() - t0;
         Ok((weights, curve))
     }
+}
+
+/// Whether a retraining of `epochs` epochs (its curve as [`Search::retrain`] returns it) diverged
+/// or stopped short: its weights are then not used.
+pub(super) fn retrain_diverged(epochs: u32, curve: &[Vec<EpochMetrics>]) -> bool {
+    let trained = curve.iter().map(|c| c.len()).sum::<usize>();
+    (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged)
 }
 
 // Natively only: the search is driven with `block_on`.
