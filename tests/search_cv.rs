@@ -828,12 +828,11 @@ fn stopping_or_saving_among_the_baseline_refits() {
     assert_eq!(stopped.best().unwrap().1, whole.best().unwrap().1);
 }
 
-#[test]
-fn a_winner_refit_when_finishing_has_its_baselines_refit_too() {
-    use automl::report::leaderboard::ModelKind;
+/// An iris search with baselines run to its end without cross-validation and without a refit
+/// stage: its winner trained on the training rows, and `finish` has not been called (the CLI's
+/// `--refit` after a stop then gives it a trainer on train + validation).
+fn searched_without_stages() -> Driver {
     let data = dataset("iris");
-    // No cross-validation and no refit stage: the winner trains on the training rows, until
-    // `finish` is given a trainer on train + validation (the CLI's `--refit` after a stop).
     let c = SearchConfig {
         baselines: true,
         ..config(0, 120)
@@ -843,6 +842,13 @@ fn a_winner_refit_when_finishing_has_its_baselines_refit_too() {
         driver.step(&mut |_| {});
     }
     assert!(!driver.search.winner_saw_validation());
+    driver
+}
+
+#[test]
+fn a_winner_refit_when_finishing_has_its_baselines_refit_too() {
+    use automl::report::leaderboard::ModelKind;
+    let mut driver = searched_without_stages();
     let mut refit = CpuTrainer::new(driver.search.refit_data());
     let events = block_on(driver.search.finish(Some(&mut refit))).unwrap();
     let search = driver.search;
@@ -935,15 +941,7 @@ impl automl::model::trainer::Trainer for DivergingTrainer {
 #[test]
 fn a_refit_that_diverges_when_finishing_is_discarded() {
     use automl::report::leaderboard::ModelKind;
-    let data = dataset("iris");
-    let c = SearchConfig {
-        baselines: true,
-        ..config(0, 120)
-    };
-    let mut driver = Driver::new(Search::new(c, &data).unwrap());
-    while !driver.search.is_finished() {
-        driver.step(&mut |_| {});
-    }
+    let mut driver = searched_without_stages();
     let search_weights = driver.search.best().unwrap().1.clone();
     let mut refit = DivergingTrainer(CpuTrainer::new(driver.search.refit_data()));
     let events = block_on(driver.search.finish(Some(&mut refit))).unwrap();
