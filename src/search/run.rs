@@ -898,36 +898,21 @@ impl Search {
         let mut refit_here = false;
         for (i, &trial) in finalists.iter().enumerate() {
             // A finalist has a trial and kept weights; without them it has no row.
-            let Some(weights) = self
-                .kept
-                .get(&trial)
-                .filter(|_| (trial as usize) < self.trials.len())
-            else {
+            if !self.kept.contains_key(&trial) || trial as usize >= self.trials.len() {
                 continue;
-            };
-            let mut weights = weights.clone();
+            }
             let leads_ensemble =
                 i == 0 && self.ensemble.as_ref().and_then(|e| e.lead()) == Some(trial);
             if i == 0 && !leads_ensemble && !self.pre_refit.contains_key(&trial) {
                 if let Some(rt) = refit.as_deref_mut() {
-                    let epochs = self.trials[trial as usize].epochs();
-                    let (new, curve) = self.retrain(rt, trial).await?;
-                    // As in the refit stage, a refit that diverged is discarded.
-                    let diverged = stages::retrain_diverged(epochs, &curve);
-                    events.push(Event::Refitted {
-                        trial,
-                        epochs,
-                        rows: self.data.train.rows() + self.data.valid.rows(),
-                        diverged,
-                    });
-                    if !diverged {
-                        self.pre_refit
-                            .insert(trial, std::mem::replace(&mut weights, new.clone()));
-                        self.kept.insert(trial, new);
-                        refit_here = true;
-                    }
+                    // As in the refit stage; a refit that diverged is discarded.
+                    events.push(self.refit_winner(rt, trial).await?);
+                    refit_here = self.pre_refit.contains_key(&trial);
                 }
             }
+            let Some(weights) = self.kept.get(&trial) else {
+                continue;
+            };
             let tr = &self.trials[trial as usize];
             let ensemble = self.ensemble.as_ref().filter(|_| leads_ensemble);
             // Validation metrics come from weights that never trained on validation rows: the
@@ -936,7 +921,7 @@ impl Search {
             let valid = self.predict_part(
                 &[Weighted {
                     spec: &tr.spec,
-                    weights: refitted.unwrap_or(&weights),
+                    weights: refitted.unwrap_or(weights),
                     share: 1.0,
                 }],
                 &self.data.valid.x,
@@ -946,7 +931,7 @@ impl Search {
                 Some(e) => self.weighted(e),
                 None => vec![Weighted {
                     spec: &tr.spec,
-                    weights: &weights,
+                    weights,
                     share: 1.0,
                 }],
             };

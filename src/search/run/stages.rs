@@ -429,24 +429,36 @@ impl Search {
     ) -> Result<(), SearchError> {
         if let Some(&trial) = self.ranked().first() {
             if !self.pre_refit.contains_key(&trial) {
-                let epochs = self.trials[trial as usize].epochs();
-                let (weights, curve) = self.retrain(trainer, trial).await?;
-                let diverged = retrain_diverged(epochs, &curve);
-                if !diverged {
-                    if let Some(old) = self.kept.insert(trial, weights) {
-                        self.pre_refit.insert(trial, old);
-                    }
-                }
-                events.push(Event::Refitted {
-                    trial,
-                    epochs,
-                    rows: self.data.train.rows() + self.data.valid.rows(),
-                    diverged,
-                });
+                events.push(self.refit_winner(trainer, trial).await?);
             }
         }
         self.after_stages();
         Ok(())
+    }
+
+    /// Retrains `trial` from scratch on `trainer`'s data (train + validation) for the epochs it
+    /// trained. Unless it diverged or stopped short, the new weights are kept and the old ones
+    /// move to `pre_refit` (for the held-out validation metrics). Returns the `Refitted` event.
+    pub(super) async fn refit_winner<T: Trainer>(
+        &mut self,
+        trainer: &mut T,
+        trial: u32,
+    ) -> Result<Event, SearchError> {
+        let epochs = self.trials[trial as usize].epochs();
+        let (weights, curve) = self.retrain(trainer, trial).await?;
+        let trained = curve.iter().map(|c| c.len()).sum::<usize>();
+        let diverged = (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged);
+        if !diverged {
+            if let Some(old) = self.kept.insert(trial, weights) {
+                self.pre_refit.insert(trial, old);
+            }
+        }
+        Ok(Event::Refitted {
+            trial,
+            epochs,
+            rows: self.data.train.rows() + self.data.valid.rows(),
+            diverged,
+        })
     }
 
     /// Trains `trial`'s spec from scratch on `trainer`'s data for the epochs it trained, and
@@ -469,13 +481,6 @@ impl Search {
         self.trials[trial as usize].retrain_ms += now_ms() - t0;
         Ok((weights, curve))
     }
-}
-
-/// Whether a retraining of `epochs` epochs (its curve as [`Search::retrain`] returns it) diverged
-/// or stopped short: its weights are then not used.
-pub(super) fn retrain_diverged(epochs: u32, curve: &[Vec<EpochMetrics>]) -> bool {
-    let trained = curve.iter().map(|c| c.len()).sum::<usize>();
-    (trained as u32) < epochs || curve.iter().flatten().any(|m| m.diverged)
 }
 
 // Natively only: the search is driven with `block_on`.

@@ -227,11 +227,11 @@ impl ValueCache {
         for (h, &good) in history.iter().zip(is_below) {
             let row = match self.rows.entry(h.trial) {
                 Entry::Occupied(e) if Arc::ptr_eq(&e.get().0, &h.sample) => e.into_mut(),
-                Entry::Occupied(mut e) => {
-                    e.insert((h.sample.clone(), values_of(&h.sample, &by_name)));
-                    e.into_mut()
+                // New, or a sample other than the one the values were read from.
+                e => {
+                    let read = (h.sample.clone(), values_of(&h.sample, &by_name));
+                    e.insert_entry(read).into_mut()
                 }
-                Entry::Vacant(e) => e.insert((h.sample.clone(), values_of(&h.sample, &by_name))),
             };
             let group = if good { &mut below } else { &mut above };
             for (column, v) in group.iter_mut().zip(&row.1) {
