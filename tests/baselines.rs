@@ -2,6 +2,8 @@
 //! features that are constant within a class, and a refit learns from train + validation.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use automl::baselines::{fit, refit, BaselineKind, DataSize, Prediction};
 use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 
@@ -11,15 +13,7 @@ fn load(name: &str) -> PreparedData {
 }
 
 fn valid_accuracy(p: &Prediction, data: &PreparedData) -> f64 {
-    let Prediction::Classes { labels, .. } = p else {
-        panic!("classes expected: {p:?}")
-    };
-    let right = labels
-        .iter()
-        .zip(&data.valid.y)
-        .filter(|(&l, &y)| l as f32 == y)
-        .count();
-    right as f64 / labels.len() as f64
+    common::label_accuracy(p, &data.valid.y)
 }
 
 #[test]

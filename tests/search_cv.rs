@@ -670,19 +670,6 @@ fn linear_networks_are_cross_validated_bagged_and_predict_from_the_model_file() 
     assert!(accuracy > 0.6, "softmax regression on iris: {accuracy}");
 }
 
-/// Accuracy of predicted class labels on `y`.
-fn label_accuracy(p: &automl::baselines::Prediction, y: &[f32]) -> f64 {
-    let automl::baselines::Prediction::Classes { labels, .. } = p else {
-        panic!("classes expected: {p:?}")
-    };
-    let right = labels
-        .iter()
-        .zip(y)
-        .filter(|(&l, &y)| l as f32 == y)
-        .count();
-    right as f64 / y.len() as f64
-}
-
 #[test]
 fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
     use automl::baselines::{self, BaselineKind, DataSize};
@@ -741,8 +728,14 @@ fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
         else {
             panic!("classification metrics expected")
         };
-        assert_eq!(test.accuracy, label_accuracy(&refit.test, &data.test.y));
-        assert_eq!(valid.accuracy, label_accuracy(&fit.valid, &data.valid.y));
+        assert_eq!(
+            test.accuracy,
+            common::label_accuracy(&refit.test, &data.test.y)
+        );
+        assert_eq!(
+            valid.accuracy,
+            common::label_accuracy(&fit.valid, &data.valid.y)
+        );
         assert_eq!(row.train_ms, fit.fit_ms + refit.fit_ms);
     }
     // The refits train no network: the trainer data did not change for them.

@@ -144,6 +144,19 @@ pub fn accuracy(probs: &[f32], y: &[f32], classes: usize) -> f64 {
     right as f64 / y.len() as f64
 }
 
+/// Accuracy of a baseline's predicted class labels on `y`.
+pub fn label_accuracy(p: &automl::baselines::Prediction, y: &[f32]) -> f64 {
+    let automl::baselines::Prediction::Classes { labels, .. } = p else {
+        panic!("classes expected: {p:?}")
+    };
+    let right = labels
+        .iter()
+        .zip(y)
+        .filter(|(&l, &y)| l as f32 == y)
+        .count();
+    right as f64 / y.len() as f64
+}
+
 /// Plain f64 forward pass (no dropout): probabilities or values.
 pub fn host_predict(spec: &Spec, w: &Weights, x: &[f32]) -> Vec<f32> {
     let mut out = Vec::new();
