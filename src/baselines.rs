@@ -10,6 +10,7 @@
 //! so both sides of the comparison learn from the same rows.
 
 use crate::data::{PreparedData, Task};
+use crate::model::TrainData;
 use crate::platform::now_ms;
 use serde::{Deserialize, Serialize};
 use smartcore::algorithm::neighbour::KNNAlgorithmName;
@@ -98,24 +99,39 @@ pub struct DataSize {
 impl DataSize {
     /// The size of prepared data.
     pub fn of(data: &PreparedData) -> DataSize {
-        let class_rows_squared = match data.task {
-            Task::Classification { ref classes } => {
-                let mut counts = vec![0u64; classes.len()];
-                for &y in &data.train.y {
-                    if let Some(n) = counts.get_mut(y.max(0.0) as usize) {
-                        *n += 1;
-                    }
-                }
-                counts.iter().map(|n| n * n).sum()
-            }
-            Task::Regression => 0,
-        };
         DataSize {
             train_rows: data.train.rows(),
             scored_rows: data.valid.rows() + data.test.rows(),
             features: data.feature_names.len(),
-            class_rows_squared,
+            class_rows_squared: class_rows_squared(&data.task, &data.train.y),
         }
+    }
+
+    /// The size of a cross-validation fold of `data` (see [`fit_fold`]): trained on the fold's
+    /// training rows, scoring its held-out rows.
+    pub fn of_fold(data: &PreparedData, fold: &TrainData) -> DataSize {
+        DataSize {
+            train_rows: fold.train_rows(),
+            scored_rows: fold.valid_rows(),
+            features: data.feature_names.len(),
+            class_rows_squared: class_rows_squared(&data.task, &fold.train_y),
+        }
+    }
+}
+
+/// Sum over the classes of their rows among `targets` squared (0 for regression).
+fn class_rows_squared(task: &Task, targets: &[f32]) -> u64 {
+    match task {
+        Task::Classification { classes } => {
+            let mut counts = vec![0u64; classes.len()];
+            for &y in targets {
+                if let Some(n) = counts.get_mut(y.max(0.0) as usize) {
+                    *n += 1;
+                }
+            }
+            counts.iter().map(|n| n * n).sum()
+        }
+        Task::Regression => 0,
     }
 }
 
@@ -185,7 +201,7 @@ impl BaselineKind {
             train_rows,
             scored_rows,
             features,
-            class_rows_squared,
+            ..
         } = size;
         match self {
             // Neither fits a matrix with fewer rows than columns in smartcore 0.7: its SVC keeps
@@ -198,24 +214,22 @@ impl BaselineKind {
                  features)",
                 self.name()
             )),
-            BaselineKind::RandomForest if forest_cost(task, size) > FOREST_MAX_COST => {
-                Some(format!(
-                    "not fitted: {train_rows} training rows × {features} features would take too \
+            BaselineKind::RandomForest if self.over_cost(task, size) => Some(format!(
+                "not fitted: {train_rows} training rows × {features} features would take too \
                      long (it is fitted up to about 7,500 training rows of 20 features for \
                      classification, 30,000 for regression)"
-                ))
-            }
-            BaselineKind::GaussianNb if class_rows_squared > NAIVE_BAYES_MAX_COST => Some(format!(
+            )),
+            BaselineKind::GaussianNb if self.over_cost(task, size) => Some(format!(
                 "not fitted: {train_rows} training rows × {features} features would take too \
                      long (its fit time grows with the square of each class's rows; it is fitted \
                      up to about 14,000 training rows in two balanced classes)"
             )),
-            BaselineKind::Svc if svc_cost(train_rows, features) > SVC_MAX_COST => Some(format!(
+            BaselineKind::Svc if self.over_cost(task, size) => Some(format!(
                 "not fitted: {train_rows} training rows × {features} features are too many for it \
                  (its fit time grows with the square of the rows; it is fitted up to about 1,000 \
                  rows of 100 features, or 1,700 rows of 1)"
             )),
-            BaselineKind::Knn if knn_cost(size) > KNN_MAX_COST => Some(format!(
+            BaselineKind::Knn if self.over_cost(task, size) => Some(format!(
                 "not fitted: comparing {scored_rows} validation and test rows with {train_rows} \
                  training rows × {features} features would take too long (its time grows with \
                  training rows × predicted rows × features; it is fitted up to about 5,000 \
@@ -223,6 +237,49 @@ impl BaselineKind {
             )),
             _ => None,
         }
+    }
+
+    /// The cost estimate of fitting (and, for k-NN, predicting with) this baseline on data of
+    /// this size, and the bound beyond which it is left out; `None` for the baselines whose time
+    /// stays small at any size this tool handles.
+    fn cost(self, task: &Task, size: DataSize) -> Option<(f64, f64)> {
+        match self {
+            BaselineKind::RandomForest => Some((forest_cost(task, size), FOREST_MAX_COST)),
+            BaselineKind::GaussianNb => {
+                Some((size.class_rows_squared as f64, NAIVE_BAYES_MAX_COST as f64))
+            }
+            BaselineKind::Svc => Some((svc_cost(size.train_rows, size.features), SVC_MAX_COST)),
+            BaselineKind::Knn => Some((knn_cost(size), KNN_MAX_COST)),
+            _ => None,
+        }
+    }
+
+    /// Whether one fit on data of this size costs more than the baseline's bound.
+    fn over_cost(self, task: &Task, size: DataSize) -> bool {
+        self.cost(task, size).is_some_and(|(cost, max)| cost > max)
+    }
+
+    /// Why this baseline is not cross-validated on folds of these sizes (one per fold: its
+    /// training rows are the other folds, its scored rows the fold): a fold it could not be
+    /// fitted on, or fits whose summed cost is beyond the bound of one fit, so that
+    /// cross-validating a baseline never takes much longer than fitting it once could. `None`
+    /// when it is cross-validated.
+    pub fn not_cross_validated_because(self, task: &Task, folds: &[DataSize]) -> Option<String> {
+        if let Some(reason) = folds.iter().find_map(|&f| self.left_out_because(task, f)) {
+            return Some(reason.replacen("not fitted", "not cross-validated", 1));
+        }
+        let (total, max) = folds
+            .iter()
+            .filter_map(|&f| self.cost(task, f))
+            .fold((0.0, 0.0), |(t, _), (c, m)| (t + c, m));
+        (total > max).then(|| {
+            format!(
+                "not cross-validated: fitting it on each of the {} folds would take several \
+                 times as long as fitting it once (it is cross-validated while the folds' \
+                 summed cost stays within the bound of one fit); it ranks by its validation score",
+                folds.len()
+            )
+        })
     }
 
     /// The baselines that apply to a task and data size, in the order they run;
@@ -396,6 +453,29 @@ pub fn refit(
         fit_ms: fitted.fit_ms,
         rows: y.len(),
     })
+}
+
+/// Fits one baseline on a cross-validation fold: trained on `fold`'s training rows (the other
+/// folds of train + validation, as [`crate::search::cv::fold_data`] cuts them) and predicting its
+/// held-out rows (`fold.valid_x`). Returns the predictions and the fit time in milliseconds. The
+/// same model and seed as [`fit`]; the test part is not read.
+pub fn fit_fold(
+    kind: BaselineKind,
+    data: &PreparedData,
+    fold: &TrainData,
+    seed: u64,
+) -> Result<(Prediction, f64), BaselineError> {
+    let rows = Rows {
+        x: &fold.train_x,
+        y: &fold.train_y,
+    };
+    let fitted = fit_predict(kind, data, rows, &[&fold.valid_x], seed)?;
+    let held_out = fitted
+        .predictions
+        .into_iter()
+        .next()
+        .ok_or_else(|| fail(kind.name(), "expected a prediction"))?;
+    Ok((held_out, fitted.fit_ms))
 }
 
 /// Training rows: row-major features and one target per row.

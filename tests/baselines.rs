@@ -149,3 +149,40 @@ fn a_refit_learns_from_the_validation_rows_too() {
         assert_eq!(x.test, y.test, "{}", kind.name());
     }
 }
+
+#[test]
+fn a_baseline_is_cross_validated_while_its_folds_cost_no_more_than_one_fit_may() {
+    use automl::search::cv;
+    let folds_of = |data: &PreparedData| {
+        let pool = data.train_data();
+        let rows = cv::folds(&pool, 5, 7).unwrap();
+        (0..5)
+            .map(|f| DataSize::of_fold(data, &cv::fold_data(&pool, &rows, f)))
+            .collect::<Vec<_>>()
+    };
+    // Iris: every baseline, on every fold.
+    let iris = load("iris");
+    for kind in BaselineKind::for_task(&iris.task, DataSize::of(&iris)) {
+        assert_eq!(
+            kind.not_cross_validated_because(&iris.task, &folds_of(&iris)),
+            None,
+            "{kind:?}"
+        );
+    }
+    // Digits: the SVC is fitted once (1,078 rows × 64 features), but five fits on 1,150 rows
+    // each would take several times as long, so it keeps its validation rank; the others are
+    // cross-validated.
+    let digits = load("digits");
+    let folds = folds_of(&digits);
+    assert!(folds.iter().all(|f| f.train_rows > digits.train.rows()));
+    for kind in BaselineKind::for_task(&digits.task, DataSize::of(&digits)) {
+        let reason = kind.not_cross_validated_because(&digits.task, &folds);
+        if kind == BaselineKind::Svc {
+            let reason = reason.unwrap();
+            assert!(reason.starts_with("not cross-validated"), "{reason}");
+            assert!(reason.contains("5 folds"), "{reason}");
+        } else {
+            assert_eq!(reason, None, "{kind:?}");
+        }
+    }
+}

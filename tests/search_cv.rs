@@ -114,6 +114,8 @@ fn the_cv_stage_never_reads_the_test_part() {
         .iter()
         .any(|e| matches!(e, Event::BaselineRefitted { .. })));
     assert!(a.trials().iter().any(|t| t.cv.is_some()));
+    // The baselines were cross-validated on the same folds (their scores are compared below).
+    assert!(a.baselines().iter().all(|b| matches!(b.cv, Some(Ok(_)))));
     let trials = |s: &Search| {
         s.trials()
             .iter()
@@ -956,4 +958,291 @@ fn a_refit_that_diverges_when_finishing_is_discarded() {
         .iter()
         .filter(|r| r.kind == ModelKind::Neural || r.kind == ModelKind::Baseline)
         .all(|r| !r.refit));
+}
+
+#[test]
+fn the_leaderboard_ranks_cross_validated_baselines_with_the_networks() {
+    use automl::report::leaderboard::{Leaderboard, ModelKind, Row};
+    use automl::report::metrics::{classification, Metrics};
+    use automl::search::cv::CvScore;
+    let metrics = |right: usize| {
+        let truth = [0u32, 1, 0, 1];
+        let pred: Vec<u32> = (0..4)
+            .map(|i| if i < right { truth[i] } else { 1 - truth[i] })
+            .collect();
+        Metrics::Classification(classification(&truth, &pred, None, 2))
+    };
+    let row = |name: &str, trial: Option<u32>, right: usize, cv: Option<f64>| Row {
+        rank: 0,
+        model: name.into(),
+        kind: if trial.is_some() {
+            ModelKind::Neural
+        } else {
+            ModelKind::Baseline
+        },
+        trial,
+        parameters: trial.map(|_| 10),
+        valid: metrics(right),
+        test: metrics(2),
+        epochs: trial.map(|_| 3),
+        train_ms: 1.0,
+        infer_ms_per_1000: 1.0,
+        refit: false,
+        bag: 0,
+        ensemble: Vec::new(),
+        cv: cv.map(|score| CvScore {
+            folds: 5,
+            score,
+            loss: if trial.is_some() {
+                0.3
+            } else {
+                CvScore::NO_LOSS
+            },
+            diverged: false,
+        }),
+    };
+    let board = Leaderboard::new(vec![
+        row("net 0", Some(0), 4, Some(0.90)),
+        row("forest", None, 4, Some(0.80)),
+        row("tree", None, 3, None),
+        row("knn", None, 2, Some(0.95)),
+        row("net 1", Some(1), 2, Some(0.95)),
+    ]);
+    let order: Vec<&str> = board.rows.iter().map(|r| r.model.as_str()).collect();
+    // By validation: forest and net 0 (tied, fewer parameters first), tree, knn, net 1.
+    // The cross-validated rows refill their places by score: at equal scores the network
+    // (which has a loss) ranks above the baseline (which gives no probabilities); the tree
+    // without a cross-validated score keeps its place.
+    assert_eq!(order, vec!["net 1", "knn", "tree", "net 0", "forest"]);
+    assert_eq!(board.best_baseline().unwrap().model, "knn");
+}
+
+#[test]
+fn baselines_are_cross_validated_on_the_networks_folds() {
+    use automl::baselines::{self, BaselineKind, DataSize};
+    use automl::report::leaderboard::ModelKind;
+    use automl::search::cv::{self, CvScore};
+    let data = dataset("iris");
+    let c = SearchConfig {
+        baselines: true,
+        ..config(5, 240)
+    };
+    // The held-out rows of every fold the networks trained on.
+    let mut network_folds = Vec::new();
+    let driver = Driver::new(Search::new(c.clone(), &data).unwrap());
+    let (search, events) = driver.finish(&mut |s: &Search| {
+        let d = s.trainer_data();
+        // A fold cuts the same 120 rows as the search phase, 96 to train (the search: 90).
+        if d.train_rows() + d.valid_rows() == data.train.rows() + data.valid.rows()
+            && d.train_rows() != data.train.rows()
+        {
+            network_folds.push((d.valid_x.clone(), d.valid_y.clone()));
+        }
+    });
+    assert_eq!(network_folds.len(), 5, "the networks' five folds");
+    let pool = search.train_data();
+    let folds = search.cv_fold_rows(&pool, 5).unwrap();
+    for (f, (x, y)) in network_folds.iter().enumerate() {
+        let fold = cv::fold_data(&pool, &folds, f);
+        assert_eq!((&fold.valid_x, &fold.valid_y), (x, y), "fold {f}");
+    }
+    let kinds = BaselineKind::for_task(&data.task, DataSize::of(&data));
+    let crossed: Vec<(&str, u32)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::BaselineCrossValidated {
+                name,
+                folds,
+                score: Some(_),
+                error: None,
+                ..
+            } => Some((name.as_str(), *folds)),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<(&str, u32)> = kinds.iter().map(|k| (k.name(), 5)).collect();
+    assert_eq!(crossed, names, "every baseline, in order, on 5 folds");
+    // After the networks' stage and the winner's bag, before the refits.
+    let at = |f: &dyn Fn(&Event) -> bool| events.iter().position(f).unwrap();
+    let first_cv = at(&|e| matches!(e, Event::BaselineCrossValidated { .. }));
+    assert!(at(&|e| matches!(e, Event::WinnerBagged { .. })) < first_cv);
+    assert!(first_cv < at(&|e| matches!(e, Event::BaselineRefitted { .. })));
+    // Each score is the mean held-out accuracy of the baseline fitted on the other folds.
+    let board = search.leaderboard().unwrap();
+    for b in search.baselines() {
+        let score = b.cv.as_ref().unwrap().as_ref().unwrap();
+        let expected = (0..5)
+            .map(|f| {
+                let fold = cv::fold_data(&pool, &folds, f);
+                let (held_out, _) =
+                    baselines::fit_fold(b.kind, &data, &fold, search.config().seed).unwrap();
+                common::label_accuracy(&held_out, &fold.valid_y)
+            })
+            .sum::<f64>()
+            / 5.0;
+        assert!((score.score - expected).abs() < 1e-12, "{:?}", b.kind);
+        assert_eq!(score.loss, CvScore::NO_LOSS);
+        assert!(b.cv_folds.is_empty() && b.cv_ms > 0.0);
+        let row = board
+            .rows
+            .iter()
+            .find(|r| r.model == b.kind.name())
+            .unwrap();
+        assert_eq!(row.cv, Some(*score));
+    }
+    // Networks and baselines rank by their cross-validated scores together.
+    let classification = true;
+    let scored: Vec<_> = board
+        .rows
+        .iter()
+        .filter_map(|r| r.cv.map(|c| c.objective(classification)))
+        .collect();
+    assert!(
+        scored.windows(2).all(|w| w[0].cmp(&w[1]).is_le()),
+        "{scored:?}"
+    );
+    assert!(board
+        .rows
+        .iter()
+        .any(|r| r.kind == ModelKind::Baseline && r.cv.is_some()));
+    // Fitting baselines trains no network: the trainer data generations are those without
+    // baselines.
+    let (plain, _) = run(
+        SearchConfig {
+            baselines: false,
+            ..c
+        },
+        &data,
+    );
+    assert_eq!(search.data_generation(), plain.data_generation());
+    // Without the networks' stage the baselines are not cross-validated either.
+    let (off, events) = run(
+        SearchConfig {
+            baselines: true,
+            ..config(0, 120)
+        },
+        &data,
+    );
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, Event::BaselineCrossValidated { .. })));
+    assert!(off.baselines().iter().all(|b| b.cv.is_none()));
+    assert!(off
+        .leaderboard()
+        .unwrap()
+        .rows
+        .iter()
+        .all(|r| r.kind == ModelKind::Neural || r.cv.is_none()));
+}
+
+#[test]
+fn regression_baselines_are_cross_validated_in_the_targets_units() {
+    use automl::baselines::{self, Prediction};
+    use automl::search::cv;
+    let data = dataset("diabetes");
+    let c = SearchConfig {
+        baselines: true,
+        ..config(3, 90)
+    };
+    let (search, _) = run(c, &data);
+    let pool = search.train_data();
+    let folds = search.cv_fold_rows(&pool, 3).unwrap();
+    let std = data.target_scale.unwrap().1 as f64;
+    let mean = search
+        .baselines()
+        .iter()
+        .find(|b| b.kind.name() == "mean")
+        .unwrap();
+    let score = mean.cv.as_ref().unwrap().as_ref().unwrap();
+    let (mut rmse, mut mse) = (0.0, 0.0);
+    for f in 0..3 {
+        let fold = cv::fold_data(&pool, &folds, f);
+        let (held_out, _) =
+            baselines::fit_fold(mean.kind, &data, &fold, search.config().seed).unwrap();
+        let Prediction::Values { values } = held_out else {
+            panic!("values expected")
+        };
+        let m = values
+            .iter()
+            .zip(&fold.valid_y)
+            .map(|(&v, &y)| (v as f64 - y as f64).powi(2))
+            .sum::<f64>()
+            / values.len() as f64;
+        rmse += m.sqrt() * std / 3.0;
+        mse += m / 3.0;
+    }
+    assert!(
+        (score.score - rmse).abs() < 1e-9 * rmse,
+        "{score:?} vs {rmse}"
+    );
+    assert!((score.loss - mse).abs() < 1e-12, "{score:?} vs {mse}");
+    // The mean's RMSE is about the target's standard deviation, like the networks' scores.
+    assert!(
+        score.score > 0.8 * std && score.score < 1.2 * std,
+        "{score:?}, std {std}"
+    );
+    let net = search.trials().iter().find_map(|t| t.cv).unwrap();
+    assert!(net.score < 1.2 * std, "{net:?}");
+}
+
+#[test]
+fn stopping_or_saving_among_the_baseline_folds() {
+    let data = dataset("wine");
+    let c = SearchConfig {
+        baselines: true,
+        ..config(5, 240)
+    };
+    let (whole, _) = run(c.clone(), &data);
+    let crossed = |d: &Driver| {
+        d.events
+            .iter()
+            .filter(|e| matches!(e, Event::BaselineCrossValidated { .. }))
+            .count()
+    };
+    // Two baselines done and two folds of the third.
+    let started = || {
+        let mut driver = Driver::new(Search::new(c.clone(), &data).unwrap());
+        let mut guard = 0;
+        while crossed(&driver) < 2 {
+            driver.step(&mut |_| {});
+            guard += 1;
+            assert!(guard < 10_000 && !driver.search.is_finished());
+        }
+        driver.step(&mut |_| {});
+        driver.step(&mut |_| {});
+        assert_eq!(crossed(&driver), 2);
+        assert_eq!(driver.search.baselines()[2].cv_folds.len(), 2);
+        driver
+    };
+    let mut driver = started();
+    let state = block_on(driver.search.save(&mut driver.trainer)).unwrap();
+    let json = serde_json::to_string(&state).unwrap();
+    let resumed = Search::resume(serde_json::from_str(&json).unwrap());
+    let (resumed, events) = Driver::new(resumed).finish(&mut |_| {});
+    let later = events
+        .iter()
+        .filter(|e| matches!(e, Event::BaselineCrossValidated { .. }))
+        .count();
+    assert_eq!(later, whole.baselines().len() - 2);
+    assert_eq!(
+        resumed.leaderboard().unwrap().without_timings(),
+        whole.leaderboard().unwrap().without_timings()
+    );
+    // Stopped there: the two finished keep their scores, the third's folds are dropped, and
+    // the rest rank by validation.
+    let mut driver = started();
+    block_on(driver.search.stop(&mut driver.trainer)).unwrap();
+    let (stopped, _) = driver.finish(&mut |_| {});
+    let has_cv: Vec<bool> = stopped.baselines().iter().map(|b| b.cv.is_some()).collect();
+    assert_eq!(has_cv.iter().filter(|&&c| c).count(), 2, "{has_cv:?}");
+    assert!(stopped.baselines().iter().all(|b| b.cv_folds.is_empty()));
+    let board = stopped.leaderboard().unwrap();
+    for b in stopped.baselines() {
+        let row = board
+            .rows
+            .iter()
+            .find(|r| r.model == b.kind.name())
+            .unwrap();
+        assert_eq!(row.cv.is_some(), b.cv.is_some(), "{}", row.model);
+    }
 }

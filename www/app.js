@@ -403,6 +403,9 @@ function sayStage(stage) {
     progress.say(`The winner is the bag of its ${stage.models} fold models (the mean of their outputs, each trained on ${stage.models - 1} of ${stage.models} folds of ${stage.rows} rows); evaluating on the test rows…`, "info");
   } else if (stage.kind === "refit") {
     progress.say(stage.diverged ? "The refit of the winner diverged; its search weights are kept." : `Refitted the winner on ${stage.rows} train + validation rows; evaluating on the test rows…`, "info");
+  } else if (stage.kind === "baseline-cv") {
+    const left = stage.left.length ? ` (${stage.left.join(", ")} not cross-validated: ranked by validation)` : "";
+    progress.say(`Cross-validating the baselines on the networks' folds: ${stage.done} done${left}…`, "info");
   } else if (stage.kind === "baseline-refit") {
     const failed = stage.failed.length ? ` (${stage.failed.join(", ")} failed and ${stage.failed.length > 1 ? "are" : "is"} tested as first fitted)` : "";
     progress.say(`The winner trained on train + validation, so the baselines are refit on the same ${stage.rows} rows: ${stage.done} done${failed}…`, "info");

@@ -3,6 +3,7 @@
 
 use crate::data::Task;
 use crate::report::leaderboard::Leaderboard;
+use crate::search::cv::CvScore;
 use crate::search::events::TrialStatus;
 use crate::search::run::{BaselineResult, Search, SearchConfig, Trial};
 use crate::search::schedule::Plan;
@@ -77,6 +78,16 @@ pub struct BaselineSummary {
     /// Why the refit failed, if it did (it is then tested as first fitted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refit_error: Option<String>,
+    /// Its cross-validated score on the networks' folds, when that stage ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv: Option<CvScore>,
+    /// Fit time over the cross-validation folds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv_ms: Option<f64>,
+    /// Why it was not cross-validated when the networks were (a failed fold fit, or too
+    /// costly to fit on every fold).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv_error: Option<String>,
 }
 
 impl BaselineSummary {
@@ -92,6 +103,9 @@ impl BaselineSummary {
                 .and_then(|r| r.as_ref().ok())
                 .map(|r| r.fit_ms),
             refit_error: b.refit.as_ref().and_then(|r| r.as_ref().err()).cloned(),
+            cv: b.cv.as_ref().and_then(|c| c.as_ref().ok()).copied(),
+            cv_ms: b.cv.is_some().then_some(b.cv_ms),
+            cv_error: b.cv.as_ref().and_then(|c| c.as_ref().err()).cloned(),
         }
     }
 }
@@ -132,6 +146,9 @@ impl RunExport {
                             skipped: Some(reason),
                             refit_ms: None,
                             refit_error: None,
+                            cv: None,
+                            cv_ms: None,
+                            cv_error: None,
                         }),
                 )
                 .collect(),

@@ -1,5 +1,6 @@
 //! The leaderboard: neural finalists and baselines on the same split and metrics, ranked by the
-//! validation metric (selection never looks at test scores).
+//! cross-validated score where there is one, else by the validation metric (selection never
+//! looks at test scores).
 
 use super::metrics::Metrics;
 use crate::search::cv::CvScore;
@@ -56,7 +57,7 @@ pub struct Row {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ensemble: Vec<Share>,
     /// Cross-validated score on train + validation folds (neural finalists that were
-    /// cross-validated).
+    /// cross-validated, and the baselines fitted on the same folds).
     #[serde(default)]
     pub cv: Option<CvScore>,
 }
@@ -70,9 +71,10 @@ pub struct Leaderboard {
 
 impl Leaderboard {
     /// Ranks rows by validation metric (accuracy descending / RMSE ascending), ties by test-free
-    /// secondary keys (validation log loss, then fewer parameters, then name). When some neural
-    /// rows carry a cross-validated score, the neural rows are reordered by it within the places
-    /// they hold (cross-validated first, by score, then loss).
+    /// secondary keys (validation log loss, then fewer parameters, then name). When some rows
+    /// carry a cross-validated score, the neural rows and the cross-validated baselines are
+    /// reordered by it within the places they hold (cross-validated first, by score, then loss;
+    /// a baseline gives no probabilities, so a network with the same score ranks above it).
     pub fn new(mut rows: Vec<Row>) -> Leaderboard {
         rows.sort_by(|a, b| {
             let (pa, pb) = (a.valid.primary(), b.valid.primary());
@@ -90,12 +92,14 @@ impl Leaderboard {
                 .then(a.parameters.unwrap_or(0).cmp(&b.parameters.unwrap_or(0)))
                 .then(a.model.cmp(&b.model))
         });
-        // Neural rows that were cross-validated are ordered by that (more reliable) estimate:
-        // they keep the places the neural rows took by validation, refilled in the order of
-        // their cross-validated score (then loss); rows without one follow in their order, and
-        // rows that diverged on a fold come last (as `Search` ranks them).
+        // Rows that were cross-validated (networks, and the baselines fitted on the same
+        // folds) are ordered by that (more reliable) estimate: they keep the places they and
+        // the other neural rows took by validation, refilled in the order of their
+        // cross-validated score (then loss); neural rows without one follow in their order,
+        // and rows that diverged on a fold come last (as `Search` ranks them). A baseline
+        // without a cross-validated score keeps its place by validation.
         let slots: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].kind == ModelKind::Neural)
+            .filter(|&i| rows[i].kind == ModelKind::Neural || rows[i].cv.is_some())
             .collect();
         if slots.iter().any(|&i| rows[i].cv.is_some()) {
             let mut neural: Vec<Row> = slots.iter().map(|&i| rows[i].clone()).collect();

@@ -44,6 +44,11 @@ pub struct CvScore {
 }
 
 impl CvScore {
+    /// The loss of a model that gives no probabilities (the classification baselines): it ranks
+    /// after a network with the same score, as a baseline does by validation, where its log
+    /// loss is unknown. Finite, so that it survives JSON.
+    pub const NO_LOSS: f64 = f64::MAX;
+
     /// Whether training diverged on some fold or gave no finite score: evidence that the spec
     /// trains unreliably.
     pub fn failed(&self) -> bool {

@@ -182,6 +182,21 @@ pub enum Event {
         /// Whether training diverged on some fold.
         diverged: bool,
     },
+    /// A baseline was cross-validated on the folds the networks were cross-validated on (fitted
+    /// on the other folds of train + validation, scored on each held-out one; never the test
+    /// part), or could not be; it then ranks by its validation score.
+    BaselineCrossValidated {
+        /// Baseline name.
+        name: String,
+        /// Folds evaluated (0 when it has no score).
+        folds: u32,
+        /// Mean held-out accuracy (classification) or RMSE in the target's units (regression).
+        score: Option<f64>,
+        /// Fit time over the folds.
+        fit_ms: f64,
+        /// Why it has no score: a fold fit that failed, or fits too costly for every fold.
+        error: Option<String>,
+    },
     /// A baseline was fitted again on train + validation, as the winner was trained on those
     /// rows; its test score will be that refit's.
     BaselineRefitted {

@@ -34,6 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
+mod baseline_cv;
 mod phase;
 mod stages;
 
@@ -293,6 +294,28 @@ pub struct BaselineResult {
     /// that failed; its test predictions then replace those of `fit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refit: Option<Result<BaselineRefit, String>>,
+    /// Its cross-validated score on the folds the networks were cross-validated on (when that
+    /// stage ran), or why it has none (a failed fold fit, or too costly to fit on every fold);
+    /// the leaderboard ranks it by this score, as it ranks the cross-validated networks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cv: Option<Result<CvScore, String>>,
+    /// Its fold results so far, while it is being cross-validated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cv_folds: Vec<FoldScore>,
+    /// Time spent fitting it on the folds (ms).
+    #[serde(default)]
+    pub cv_ms: f64,
+}
+
+/// A baseline's score on one held-out fold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FoldScore {
+    /// Accuracy (classification) or RMSE in standardised units (regression), as the networks'
+    /// fold metrics.
+    pub score: f64,
+    /// Mean squared error in standardised units (regression); [`CvScore::NO_LOSS`] for a
+    /// classifier, which gives no probabilities.
+    pub loss: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -307,6 +330,11 @@ enum Phase {
     CrossValidating,
     /// Retraining the winner on train + validation (one step).
     Refit,
+    /// Cross-validating the baselines on the folds the networks were cross-validated on, one
+    /// fold of one baseline per step; `next` indexes the baseline results.
+    CrossValidatingBaselines {
+        next: usize,
+    },
     /// Fitting the baselines again on train + validation, one per step, because the winner was
     /// trained on those rows (see [`Search::winner_saw_validation`]); `next` indexes the
     /// baseline results.
@@ -675,8 +703,14 @@ impl Search {
         let mut events = Vec::new();
         match self.phase {
             Phase::Stopped | Phase::Finished => {}
-            Phase::CrossValidating | Phase::Refit | Phase::RefittingBaselines { .. } => {
+            Phase::CrossValidating
+            | Phase::Refit
+            | Phase::CrossValidatingBaselines { .. }
+            | Phase::RefittingBaselines { .. } => {
                 self.cv = None;
+                for b in &mut self.baselines {
+                    b.cv_folds.clear();
+                }
                 self.set_phase(Phase::Stopped);
             }
             _ => {
@@ -688,12 +722,15 @@ impl Search {
     }
 
     /// Moves to `phase`; a new trainer data generation starts with each fold and the refit.
-    /// The baselines' refit trains no network, so it keeps the generation (the caller's
-    /// trainer is not rebuilt for it).
+    /// The baselines' cross-validation and refit train no network, so they keep the generation
+    /// (the caller's trainer is not rebuilt for them).
     fn set_phase(&mut self, phase: Phase) {
         let before = self.trainer_key();
         self.phase = phase;
-        let trains = !matches!(self.phase, Phase::RefittingBaselines { .. });
+        let trains = !matches!(
+            self.phase,
+            Phase::CrossValidatingBaselines { .. } | Phase::RefittingBaselines { .. }
+        );
         if trains && self.trainer_key() != before {
             self.generation += 1;
         }
@@ -747,6 +784,10 @@ impl Search {
                 let result = self.refit_step(trainer, &mut events).await;
                 self.elapsed_ms += now_ms() - t0;
                 result?;
+            }
+            Phase::CrossValidatingBaselines { next } => {
+                // Like the first fits, these are outside the time budget.
+                self.baseline_cv_step(next, &mut events);
             }
             Phase::RefittingBaselines { next } => {
                 // Like the first fits, these are outside the time budget.
@@ -815,6 +856,9 @@ impl Search {
             kind,
             fit,
             refit: None,
+            cv: None,
+            cv_folds: Vec::new(),
+            cv_ms: 0.0,
         });
         event
     }
@@ -840,9 +884,19 @@ impl Search {
         self.winner_ensemble().is_some() || self.winner_refitted()
     }
 
-    /// Ends the stages after the search phase: the baselines' refit when the winner trained on
-    /// train + validation, else stopped.
+    /// Ends the stages after the search phase: the baselines' cross-validation when the
+    /// networks were cross-validated, then their refit when the winner trained on train +
+    /// validation, else stopped.
     pub(super) fn after_stages(&mut self) {
+        match self.next_baseline_to_cross_validate(0) {
+            Some(next) => self.set_phase(Phase::CrossValidatingBaselines { next }),
+            None => self.after_baseline_cv(),
+        }
+    }
+
+    /// After the baselines' cross-validation (or without it): their refit when the winner
+    /// trained on train + validation, else stopped.
+    pub(super) fn after_baseline_cv(&mut self) {
         let refit_baselines = self.winner_saw_validation()
             && self
                 .baselines
@@ -999,7 +1053,7 @@ impl Search {
                     refit: refit.is_some(),
                     bag: 0,
                     ensemble: Vec::new(),
-                    cv: None,
+                    cv: b.cv.as_ref().and_then(|c| c.as_ref().ok()).copied(),
                 });
             }
         }

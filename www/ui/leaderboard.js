@@ -51,7 +51,7 @@ export class Leaderboard {
     const rows = run.leaderboard ? this.finalRows(run) : this.liveRows(run);
     replace(this.table, this.header(run), el("tbody", {}, rows));
     this.caption.textContent = run.leaderboard
-      ? `Final leaderboard: networks ranked by cross-validated ${run.scoreName} where the top candidates were cross-validated, otherwise by validation ${run.scoreName}; "(bag of k)" marks a winner that is the mean of its k cross-validation fold models, "(ensemble of m, k nets)" one that is a weighted mean of m cross-validated trials' fold models chosen on their out-of-fold predictions (its cross-validated score is the ensemble's), "(refit)" one retrained on train + validation (a baseline is refit so whenever the winner trained on those rows; it is ranked by its validation score from the training rows alone); train time counts every model a row's test score comes from (search, cross-validation folds, refit); test scores measured once, at the end.`
+      ? `Final leaderboard: networks ranked by cross-validated ${run.scoreName} where the top candidates were cross-validated, and the baselines by theirs on the same folds (a baseline too costly to fit on every fold, shown without one, keeps its place by validation), otherwise by validation ${run.scoreName}; "(bag of k)" marks a winner that is the mean of its k cross-validation fold models, "(ensemble of m, k nets)" one that is a weighted mean of m cross-validated trials' fold models chosen on their out-of-fold predictions (its cross-validated score is the ensemble's), "(refit)" one retrained on train + validation (a baseline is refit so whenever the winner trained on those rows); train time counts every model a row's test score comes from (search, cross-validation folds, refit); test scores measured once, at the end.`
       : `Live: candidates by last validation ${run.scoreName}, with the baselines as they finish.`;
     this.table.dataset.final = String(!!run.leaderboard);
     this.markSelected(this.selected);
@@ -63,7 +63,7 @@ export class Leaderboard {
       items.push({ kind: "neural", trial: t.trial, model: t.summary, params: t.parameters, epochs: t.curve.length, valid: t.validScore, cv: t.cv?.score, state: t.state });
     }
     for (const b of run.baselines) {
-      items.push({ kind: "baseline", model: b.name, valid: primary(b.valid), state: baselineState(b), error: b.error ?? b.skipped, trainMs: b.fit_ms });
+      items.push({ kind: "baseline", model: b.name, valid: primary(b.valid), cv: b.cv?.score, state: baselineState(b), error: b.error ?? b.skipped, trainMs: b.fit_ms });
     }
     items.sort((a, b) => (run.better(a.valid, b.valid) ? -1 : run.better(b.valid, a.valid) ? 1 : 0));
     return items.map((r, i) =>

@@ -145,6 +145,15 @@ export class RunModel {
         this.baselines.push({ name: e.name, valid: null, fit_ms: 0, error: null, skipped: e.reason });
         changed.add("leaderboard");
         break;
+      case "baseline_cross_validated": {
+        const b = this.baselines.find((x) => x.name === e.name);
+        if (b && e.score !== null && e.score !== undefined) b.cv = { folds: e.folds, score: e.score };
+        const before = this.stage?.kind === "baseline-cv" ? this.stage : { done: 0, left: [] };
+        this.stage = { kind: "baseline-cv", done: before.done + 1, left: e.error ? [...before.left, e.name] : before.left };
+        changed.add("leaderboard");
+        changed.add("stage");
+        break;
+      }
       case "baseline_refitted": {
         const b = this.baselines.find((x) => x.name === e.name);
         if (b && !e.error) b.refit = true;

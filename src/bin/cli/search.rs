@@ -419,6 +419,9 @@ struct View {
     scale: Option<(f32, f32)>,
     /// Time the baselines took to fit and predict (before the budget starts).
     baselines_ms: f64,
+    /// Time the baselines took to fit on the cross-validation folds (after the budget).
+    baseline_cv_ms: f64,
+    /// Time the baselines took to refit on train + validation (after the budget).
     baseline_refits_ms: f64,
 }
 
@@ -447,6 +450,7 @@ impl View {
             },
             scale: data.target_scale,
             baselines_ms: 0.0,
+            baseline_cv_ms: 0.0,
             baseline_refits_ms: 0.0,
         }
     }
@@ -525,6 +529,23 @@ impl View {
             }
             Event::BaselineSkipped { name, reason } => {
                 self.line(format!("baseline {name:<22} {reason}"))
+            }
+            Event::BaselineCrossValidated {
+                name,
+                folds,
+                score,
+                fit_ms,
+                error,
+            } => {
+                self.baseline_cv_ms += fit_ms;
+                self.line(match (score, error) {
+                    (Some(s), _) => format!(
+                        "baseline {name:<22} cv {} on {folds} folds (fit {fit_ms:.0} ms)",
+                        metric_text(*s)
+                    ),
+                    (None, Some(e)) => format!("baseline {name:<22} {e}"),
+                    (None, None) => return,
+                })
             }
             Event::BaselineRefitted {
                 name,
@@ -645,18 +666,30 @@ impl View {
                 ..
             } => {
                 // The budget covers the search; the baselines were fitted and scored before it
-                // (and refit after it when the winner trained on train + validation).
-                let baselines = match (self.baselines_ms > 0.0, self.baseline_refits_ms > 0.0) {
-                    (true, true) => format!(
-                        " (baselines fitted and scored before: {:.1} s, refit after: {:.1} s)",
-                        self.baselines_ms / 1000.0,
-                        self.baseline_refits_ms / 1000.0
-                    ),
-                    (true, false) => format!(
-                        " (baselines fitted and scored before: {:.1} s)",
+                // (and cross-validated and refit after it, when the networks were).
+                let mut parts = Vec::new();
+                if self.baselines_ms > 0.0 {
+                    parts.push(format!(
+                        "baselines fitted and scored before: {:.1} s",
                         self.baselines_ms / 1000.0
-                    ),
-                    _ => String::new(),
+                    ));
+                }
+                if self.baseline_cv_ms > 0.0 {
+                    parts.push(format!(
+                        "cross-validated after: {:.1} s",
+                        self.baseline_cv_ms / 1000.0
+                    ));
+                }
+                if self.baseline_refits_ms > 0.0 {
+                    parts.push(format!(
+                        "refit after: {:.1} s",
+                        self.baseline_refits_ms / 1000.0
+                    ));
+                }
+                let baselines = if parts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", parts.join(", "))
                 };
                 self.line(format!(
                     "searched {:.1} s{baselines}: {trials} trials, {epochs} candidate-epochs",

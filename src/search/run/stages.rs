@@ -107,10 +107,7 @@ impl Search {
         if k < 2 {
             return skip(self, events, format!("{n} rows are too few for folds"));
         }
-        let seed = crate::rng::Rng::new(self.config.seed)
-            .fork(0xC7_F01D)
-            .next_u64();
-        let folds = match cv::folds(&pool, k, seed) {
+        let folds = match self.cv_fold_rows(&pool, k) {
             Ok(f) => f,
             Err(e) => return skip(self, events, e.to_string()),
         };
@@ -156,6 +153,20 @@ impl Search {
             },
         });
         self.set_phase(Phase::CrossValidating);
+    }
+
+    /// The `k` folds of `pool` (the search's train + validation data) the networks are
+    /// cross-validated on, and then the baselines: seeded by the run's seed, so a resumed
+    /// search cuts the same ones.
+    pub fn cv_fold_rows(
+        &self,
+        pool: &crate::model::TrainData,
+        k: usize,
+    ) -> Result<Vec<Vec<usize>>, crate::data::DataError> {
+        let seed = crate::rng::Rng::new(self.config.seed)
+            .fork(0xC7_F01D)
+            .next_u64();
+        cv::folds(pool, k, seed)
     }
 
     /// Folds the stage will use.
