@@ -1007,13 +1007,19 @@ fn the_leaderboard_ranks_cross_validated_baselines_with_the_networks() {
         row("tree", None, 3, None),
         row("knn", None, 2, Some(0.95)),
         row("net 1", Some(1), 2, Some(0.95)),
+        row("net 2", Some(2), 4, None),
+        row("majority", None, 1, Some(0.5)),
     ]);
     let order: Vec<&str> = board.rows.iter().map(|r| r.model.as_str()).collect();
-    // By validation: forest and net 0 (tied, fewer parameters first), tree, knn, net 1.
-    // The cross-validated rows refill their places by score: at equal scores the network
-    // (which has a loss) ranks above the baseline (which gives no probabilities); the tree
-    // without a cross-validated score keeps its place.
-    assert_eq!(order, vec!["net 1", "knn", "tree", "net 0", "forest"]);
+    // By validation: forest, net 0 and net 2 (tied, fewer parameters first), tree, knn,
+    // net 1, majority. The cross-validated rows refill their places by score: at equal scores
+    // the network (which has a loss) ranks above the baseline (which gives no probabilities);
+    // the network without a cross-validated score follows the last cross-validated network,
+    // above the baselines that scored below it; the tree without one keeps its place.
+    assert_eq!(
+        order,
+        vec!["net 1", "knn", "net 0", "tree", "net 2", "forest", "majority"]
+    );
     assert_eq!(board.best_baseline().unwrap().model, "knn");
 }
 

@@ -95,9 +95,10 @@ impl Leaderboard {
         // Rows that were cross-validated (networks, and the baselines fitted on the same
         // folds) are ordered by that (more reliable) estimate: they keep the places they and
         // the other neural rows took by validation, refilled in the order of their
-        // cross-validated score (then loss); neural rows without one follow in their order,
-        // and rows that diverged on a fold come last (as `Search` ranks them). A baseline
-        // without a cross-validated score keeps its place by validation.
+        // cross-validated score (then loss); neural rows without one follow the last
+        // cross-validated network in their order, and rows that diverged on a fold come last
+        // (as `Search` ranks them). A baseline without a cross-validated score keeps its place
+        // by validation.
         let slots: Vec<usize> = (0..rows.len())
             .filter(|&i| rows[i].kind == ModelKind::Neural || rows[i].cv.is_some())
             .collect();
@@ -114,6 +115,16 @@ impl Leaderboard {
                     _ => std::cmp::Ordering::Equal,
                 })
             });
+            // Networks without a cross-validated score (the search ranked them below the
+            // cross-validated ones) follow the last cross-validated network, not the last
+            // cross-validated baseline: the baselines below it stay below them.
+            let scored = neural.iter().filter(|r| class(r) == 0).count();
+            let unscored = neural.iter().filter(|r| class(r) == 1).count();
+            let after = neural[..scored]
+                .iter()
+                .rposition(|r| r.kind == ModelKind::Neural)
+                .map_or(0, |i| i + 1);
+            neural[after..scored + unscored].rotate_right(unscored);
             for (&i, r) in slots.iter().zip(neural) {
                 rows[i] = r;
             }
