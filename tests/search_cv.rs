@@ -762,6 +762,35 @@ fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
     assert!(off.baselines().iter().all(|b| b.refit.is_none()));
 }
 
+/// A search driven until `n` of its events are `counted` ones.
+fn driven_until(
+    c: &SearchConfig,
+    data: &PreparedData,
+    counted: fn(&Event) -> bool,
+    n: usize,
+) -> Driver {
+    let mut driver = Driver::new(Search::new(c.clone(), data).unwrap());
+    let mut guard = 0;
+    while driver.events.iter().filter(|e| counted(e)).count() < n {
+        driver.step(&mut |_| {});
+        guard += 1;
+        assert!(guard < 10_000 && !driver.search.is_finished());
+    }
+    driver
+}
+
+/// `driver`'s search saved as JSON, resumed and run to its end.
+fn saved_and_resumed(mut driver: Driver) -> (Search, Vec<Event>) {
+    let state = block_on(driver.search.save(&mut driver.trainer)).unwrap();
+    let json = serde_json::to_string(&state).unwrap();
+    let resumed = Search::resume(serde_json::from_str(&json).unwrap());
+    Driver::new(resumed).finish(&mut |_| {})
+}
+
+fn is_refit(e: &Event) -> bool {
+    matches!(e, Event::BaselineRefitted { .. })
+}
+
 #[test]
 fn stopping_or_saving_among_the_baseline_refits() {
     let data = dataset("wine");
@@ -770,39 +799,16 @@ fn stopping_or_saving_among_the_baseline_refits() {
         ..config(5, 240)
     };
     let (whole, _) = run(c.clone(), &data);
-    let refits = |d: &Driver| {
-        d.events
-            .iter()
-            .filter(|e| matches!(e, Event::BaselineRefitted { .. }))
-            .count()
-    };
-    let started = |steps: usize| {
-        let mut driver = Driver::new(Search::new(c.clone(), &data).unwrap());
-        let mut guard = 0;
-        while refits(&driver) < steps {
-            driver.step(&mut |_| {});
-            guard += 1;
-            assert!(guard < 10_000 && !driver.search.is_finished());
-        }
-        driver
-    };
     // Saved after two refits and resumed: the uninterrupted leaderboard.
-    let mut driver = started(2);
-    let state = block_on(driver.search.save(&mut driver.trainer)).unwrap();
-    let json = serde_json::to_string(&state).unwrap();
-    let resumed = Search::resume(serde_json::from_str(&json).unwrap());
-    let (resumed, events) = Driver::new(resumed).finish(&mut |_| {});
-    let later = events
-        .iter()
-        .filter(|e| matches!(e, Event::BaselineRefitted { .. }))
-        .count();
+    let (resumed, events) = saved_and_resumed(driven_until(&c, &data, is_refit, 2));
+    let later = events.iter().filter(|e| is_refit(e)).count();
     assert_eq!(later, whole.baselines().len() - 2);
     assert_eq!(
         resumed.leaderboard().unwrap().without_timings(),
         whole.leaderboard().unwrap().without_timings()
     );
     // Stopped after two: those two are tested as refit, the others as first fitted.
-    let mut driver = started(2);
+    let mut driver = driven_until(&c, &data, is_refit, 2);
     block_on(driver.search.stop(&mut driver.trainer)).unwrap();
     let (stopped, _) = driver.finish(&mut |_| {});
     let refit: Vec<bool> = stopped
@@ -1199,36 +1205,20 @@ fn stopping_or_saving_among_the_baseline_folds() {
         ..config(5, 240)
     };
     let (whole, _) = run(c.clone(), &data);
-    let crossed = |d: &Driver| {
-        d.events
-            .iter()
-            .filter(|e| matches!(e, Event::BaselineCrossValidated { .. }))
-            .count()
-    };
+    fn is_cv(e: &Event) -> bool {
+        matches!(e, Event::BaselineCrossValidated { .. })
+    }
     // Two baselines done and two folds of the third.
     let started = || {
-        let mut driver = Driver::new(Search::new(c.clone(), &data).unwrap());
-        let mut guard = 0;
-        while crossed(&driver) < 2 {
-            driver.step(&mut |_| {});
-            guard += 1;
-            assert!(guard < 10_000 && !driver.search.is_finished());
-        }
+        let mut driver = driven_until(&c, &data, is_cv, 2);
         driver.step(&mut |_| {});
         driver.step(&mut |_| {});
-        assert_eq!(crossed(&driver), 2);
+        assert_eq!(driver.events.iter().filter(|e| is_cv(e)).count(), 2);
         assert_eq!(driver.search.baselines()[2].cv_folds.len(), 2);
         driver
     };
-    let mut driver = started();
-    let state = block_on(driver.search.save(&mut driver.trainer)).unwrap();
-    let json = serde_json::to_string(&state).unwrap();
-    let resumed = Search::resume(serde_json::from_str(&json).unwrap());
-    let (resumed, events) = Driver::new(resumed).finish(&mut |_| {});
-    let later = events
-        .iter()
-        .filter(|e| matches!(e, Event::BaselineCrossValidated { .. }))
-        .count();
+    let (resumed, events) = saved_and_resumed(started());
+    let later = events.iter().filter(|e| is_cv(e)).count();
     assert_eq!(later, whole.baselines().len() - 2);
     assert_eq!(
         resumed.leaderboard().unwrap().without_timings(),
