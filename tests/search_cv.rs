@@ -607,11 +607,16 @@ fn weight_inheritance_turns_the_stage_off() {
     assert!(c.cross_validates());
 }
 
-#[test]
-fn the_leaderboard_puts_rows_that_diverged_on_a_fold_after_the_others() {
-    use automl::report::leaderboard::{Leaderboard, ModelKind, Row};
+/// A leaderboard row for ranking tests: a network when `trial` is given, else a baseline;
+/// `right` of 4 validation rows right.
+fn board_row(
+    name: &str,
+    trial: Option<u32>,
+    right: usize,
+    cv: Option<automl::search::cv::CvScore>,
+) -> automl::report::leaderboard::Row {
+    use automl::report::leaderboard::{ModelKind, Row};
     use automl::report::metrics::{classification, Metrics};
-    use automl::search::cv::CvScore;
     let metrics = |right: usize| {
         let truth = [0u32, 1, 0, 1];
         let pred: Vec<u32> = (0..4)
@@ -619,26 +624,44 @@ fn the_leaderboard_puts_rows_that_diverged_on_a_fold_after_the_others() {
             .collect();
         Metrics::Classification(classification(&truth, &pred, None, 2))
     };
-    let row = |trial: u32, right: usize, cv: Option<(f64, bool)>| Row {
+    Row {
         rank: 0,
-        model: format!("net {trial}"),
-        kind: ModelKind::Neural,
-        trial: Some(trial),
-        parameters: Some(10),
+        model: name.into(),
+        kind: if trial.is_some() {
+            ModelKind::Neural
+        } else {
+            ModelKind::Baseline
+        },
+        trial,
+        parameters: trial.map(|_| 10),
         valid: metrics(right),
         test: metrics(2),
-        epochs: Some(3),
+        epochs: trial.map(|_| 3),
         train_ms: 1.0,
         infer_ms_per_1000: 1.0,
         refit: false,
         bag: 0,
         ensemble: Vec::new(),
-        cv: cv.map(|(score, diverged)| CvScore {
-            folds: 5,
-            score,
-            loss: 0.3,
-            diverged,
-        }),
+        cv,
+    }
+}
+
+#[test]
+fn the_leaderboard_puts_rows_that_diverged_on_a_fold_after_the_others() {
+    use automl::report::leaderboard::Leaderboard;
+    use automl::search::cv::CvScore;
+    let row = |trial: u32, right: usize, cv: Option<(f64, bool)>| {
+        board_row(
+            &format!("net {trial}"),
+            Some(trial),
+            right,
+            cv.map(|(score, diverged)| CvScore {
+                folds: 5,
+                score,
+                loss: 0.3,
+                diverged,
+            }),
+        )
     };
     let board = Leaderboard::new(vec![
         row(0, 4, Some((0.99, true))),
@@ -968,44 +991,24 @@ fn a_refit_that_diverges_when_finishing_is_discarded() {
 
 #[test]
 fn the_leaderboard_ranks_cross_validated_baselines_with_the_networks() {
-    use automl::report::leaderboard::{Leaderboard, ModelKind, Row};
-    use automl::report::metrics::{classification, Metrics};
+    use automl::report::leaderboard::Leaderboard;
     use automl::search::cv::CvScore;
-    let metrics = |right: usize| {
-        let truth = [0u32, 1, 0, 1];
-        let pred: Vec<u32> = (0..4)
-            .map(|i| if i < right { truth[i] } else { 1 - truth[i] })
-            .collect();
-        Metrics::Classification(classification(&truth, &pred, None, 2))
-    };
-    let row = |name: &str, trial: Option<u32>, right: usize, cv: Option<f64>| Row {
-        rank: 0,
-        model: name.into(),
-        kind: if trial.is_some() {
-            ModelKind::Neural
-        } else {
-            ModelKind::Baseline
-        },
-        trial,
-        parameters: trial.map(|_| 10),
-        valid: metrics(right),
-        test: metrics(2),
-        epochs: trial.map(|_| 3),
-        train_ms: 1.0,
-        infer_ms_per_1000: 1.0,
-        refit: false,
-        bag: 0,
-        ensemble: Vec::new(),
-        cv: cv.map(|score| CvScore {
-            folds: 5,
-            score,
-            loss: if trial.is_some() {
-                0.3
-            } else {
-                CvScore::NO_LOSS
-            },
-            diverged: false,
-        }),
+    let row = |name: &str, trial: Option<u32>, right: usize, cv: Option<f64>| {
+        board_row(
+            name,
+            trial,
+            right,
+            cv.map(|score| CvScore {
+                folds: 5,
+                score,
+                loss: if trial.is_some() {
+                    0.3
+                } else {
+                    CvScore::NO_LOSS
+                },
+                diverged: false,
+            }),
+        )
     };
     let board = Leaderboard::new(vec![
         row("net 0", Some(0), 4, Some(0.90)),
