@@ -103,9 +103,9 @@ impl Leaderboard {
             .filter(|&i| rows[i].kind == ModelKind::Neural || rows[i].cv.is_some())
             .collect();
         if slots.iter().any(|&i| rows[i].cv.is_some()) {
-            let mut neural: Vec<Row> = slots.iter().map(|&i| rows[i].clone()).collect();
+            let mut placed: Vec<Row> = slots.iter().map(|&i| rows[i].clone()).collect();
             let class = |r: &Row| CvScore::rank_class(r.cv.as_ref());
-            neural.sort_by(|a, b| {
+            placed.sort_by(|a, b| {
                 class(a).cmp(&class(b)).then(match (&a.cv, &b.cv) {
                     (Some(x), Some(y)) if class(a) == 0 && class(b) == 0 => {
                         let classification = a.valid.higher_is_better();
@@ -118,14 +118,14 @@ impl Leaderboard {
             // Networks without a cross-validated score (the search ranked them below the
             // cross-validated ones) follow the last cross-validated network, not the last
             // cross-validated baseline: the baselines below it stay below them.
-            let scored = neural.iter().filter(|r| class(r) == 0).count();
-            let unscored = neural.iter().filter(|r| class(r) == 1).count();
-            let after = neural[..scored]
+            let scored = placed.iter().filter(|r| class(r) == 0).count();
+            let unscored = placed.iter().filter(|r| class(r) == 1).count();
+            let after = placed[..scored]
                 .iter()
                 .rposition(|r| r.kind == ModelKind::Neural)
                 .map_or(0, |i| i + 1);
-            neural[after..scored + unscored].rotate_right(unscored);
-            for (&i, r) in slots.iter().zip(neural) {
+            placed[after..scored + unscored].rotate_right(unscored);
+            for (&i, r) in slots.iter().zip(placed) {
                 rows[i] = r;
             }
         }
