@@ -85,15 +85,19 @@ impl Search {
     fn fold_score(&self, held_out: &Prediction, targets: &[f32]) -> FoldScore {
         let n = targets.len().max(1) as f64;
         match held_out {
-            Prediction::Classes { labels, .. } => FoldScore {
-                score: labels
+            Prediction::Classes { labels, .. } => {
+                let right = labels
                     .iter()
                     .zip(targets)
                     .filter(|&(&l, &y)| l == y.max(0.0) as u32)
-                    .count() as f64
-                    / n,
-                loss: CvScore::NO_LOSS,
-            },
+                    .count();
+                // In f32, as the trainers compute a network's fold accuracy: the same rows right
+                // on the same folds give the very same score, and the tie goes to the network.
+                FoldScore {
+                    score: (right as f32 / targets.len().max(1) as f32) as f64,
+                    loss: CvScore::NO_LOSS,
+                }
+            }
             Prediction::Values { values } => {
                 let mse = values
                     .iter()
