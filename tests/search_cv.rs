@@ -1021,14 +1021,17 @@ fn the_leaderboard_ranks_cross_validated_baselines_with_the_networks() {
     ]);
     let order: Vec<&str> = board.rows.iter().map(|r| r.model.as_str()).collect();
     // By validation: forest, net 0 and net 2 (tied, fewer parameters first), tree, knn,
-    // net 1, majority. The cross-validated rows refill their places by score: at equal scores
-    // the network (which has a loss) ranks above the baseline (which gives no probabilities);
-    // the network without a cross-validated score follows the last cross-validated network,
-    // above the baselines that scored below it; the tree without one keeps its place.
+    // net 1, majority. The cross-validated rows are ordered by score: at equal scores the
+    // network (which has a loss) ranks above the baseline (which gives no probabilities); the
+    // network without a cross-validated score follows the last cross-validated network, above
+    // the baselines that scored below it; the tree without one goes above the first row that
+    // scored below its validation accuracy (0.75).
     assert_eq!(
         order,
-        vec!["net 1", "knn", "net 0", "tree", "net 2", "forest", "majority"]
+        vec!["net 1", "knn", "net 0", "net 2", "forest", "tree", "majority"]
     );
+    let ranks: Vec<u32> = board.rows.iter().map(|r| r.rank).collect();
+    assert_eq!(ranks, (1..=7).collect::<Vec<u32>>());
     assert_eq!(board.best_baseline().unwrap().model, "knn");
 }
 

@@ -20,7 +20,8 @@ pub enum ModelKind {
 /// One leaderboard row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
-    /// 1-based rank by validation metric.
+    /// 1-based rank: by cross-validated score where there is one, else by validation metric
+    /// (see [`Leaderboard::new`]).
     pub rank: u32,
     /// Architecture summary or baseline name.
     pub model: String,
@@ -74,7 +75,8 @@ impl Leaderboard {
     /// secondary keys (validation log loss, then fewer parameters, then name). When some rows
     /// carry a cross-validated score, the neural rows and the cross-validated baselines are
     /// reordered by it within the places they hold (cross-validated first, by score, then loss;
-    /// a baseline gives no probabilities, so a network with the same score ranks above it).
+    /// a baseline gives no probabilities, so a network with the same score ranks above it), and
+    /// a baseline without one is placed among them by its validation score.
     pub fn new(mut rows: Vec<Row>) -> Leaderboard {
         rows.sort_by(|a, b| {
             let (pa, pb) = (a.valid.primary(), b.valid.primary());
@@ -92,19 +94,17 @@ impl Leaderboard {
                 .then(a.parameters.unwrap_or(0).cmp(&b.parameters.unwrap_or(0)))
                 .then(a.model.cmp(&b.model))
         });
-        // Rows that were cross-validated (networks, and the baselines fitted on the same
-        // folds) are ordered by that (more reliable) estimate: they keep the places they and
-        // the other neural rows took by validation, refilled in the order of their
-        // cross-validated score (then loss); neural rows without one follow the last
-        // cross-validated network in their order, and rows that diverged on a fold come last
-        // (as `Search` ranks them). A baseline without a cross-validated score keeps its place
-        // by validation.
-        let slots: Vec<usize> = (0..rows.len())
-            .filter(|&i| rows[i].kind == ModelKind::Neural || rows[i].cv.is_some())
-            .collect();
-        if slots.iter().any(|&i| rows[i].cv.is_some()) {
-            let mut placed: Vec<Row> = slots.iter().map(|&i| rows[i].clone()).collect();
+        // When some rows were cross-validated (networks, and the baselines fitted on the same
+        // folds), those rows are ordered by that (more reliable) estimate, then loss; neural
+        // rows without one follow the last cross-validated network in their validation order,
+        // and rows that diverged on a fold come last (as `Search` ranks them). Each baseline
+        // without a cross-validated score then goes above the first of those rows whose score
+        // (cross-validated, else validation) is worse than its validation score.
+        if rows.iter().any(|r| r.cv.is_some()) {
             let class = |r: &Row| CvScore::rank_class(r.cv.as_ref());
+            let (mut placed, others): (Vec<Row>, Vec<Row>) = rows
+                .drain(..)
+                .partition(|r| r.kind == ModelKind::Neural || r.cv.is_some());
             placed.sort_by(|a, b| {
                 class(a).cmp(&class(b)).then(match (&a.cv, &b.cv) {
                     (Some(x), Some(y)) if class(a) == 0 && class(b) == 0 => {
@@ -125,9 +125,29 @@ impl Leaderboard {
                 .rposition(|r| r.kind == ModelKind::Neural)
                 .map_or(0, |i| i + 1);
             placed[after..scored + unscored].rotate_right(unscored);
-            for (&i, r) in slots.iter().zip(placed) {
-                rows[i] = r;
+            // The score a row is placed by: a failed cross-validation counts as the worst.
+            let score = |r: &Row| match (class(r), &r.cv) {
+                (0, Some(c)) => c.score,
+                (2, _) if r.valid.higher_is_better() => f64::NEG_INFINITY,
+                (2, _) => f64::INFINITY,
+                _ => r.valid.primary(),
+            };
+            for r in others {
+                let own = r.valid.primary();
+                let worse = |other: f64| {
+                    if r.valid.higher_is_better() {
+                        other < own
+                    } else {
+                        other > own
+                    }
+                };
+                let at = placed
+                    .iter()
+                    .position(|p| worse(score(p)))
+                    .unwrap_or(placed.len());
+                placed.insert(at, r);
             }
+            rows = placed;
         }
         for (i, r) in rows.iter_mut().enumerate() {
             r.rank = i as u32 + 1;

@@ -3,7 +3,7 @@
 //! on each held-out fold, one fold of one baseline per step and outside the time budget, like
 //! its other fits. The leaderboard then ranks baselines and networks by the same kind of
 //! estimate, on the same rows. A baseline too costly to fit on every fold
-//! ([`BaselineKind::not_cross_validated_because`]) keeps its validation rank. The test part is
+//! ([`BaselineKind::not_cross_validated_because`]) is placed by its validation score. The test part is
 //! never read.
 
 use super::*;
