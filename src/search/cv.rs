@@ -35,7 +35,10 @@ pub struct CvScore {
     pub folds: u32,
     /// Mean held-out score: accuracy (classification) or RMSE in the target's units (regression).
     pub score: f64,
-    /// Mean held-out loss (cross-entropy, or mean squared error in standardised units).
+    /// Mean held-out loss (cross-entropy, or mean squared error in standardised units);
+    /// [`CvScore::NO_LOSS`] for a model without probabilities. JSON has no infinity or NaN, so
+    /// such a loss, or one that is not finite, is written as `null` and read back as `NO_LOSS`.
+    #[serde(with = "loss_json")]
     pub loss: f64,
     /// Whether training diverged on some fold (the trial then ranks after every trial without
     /// such a result, cross-validated or not).
@@ -46,7 +49,7 @@ pub struct CvScore {
 impl CvScore {
     /// The loss of a model that gives no probabilities (the classification baselines): it ranks
     /// after a network with the same score, as a baseline does by validation, where its log
-    /// loss is unknown. Finite, so that it survives JSON.
+    /// loss is unknown.
     pub const NO_LOSS: f64 = f64::MAX;
 
     /// Whether training diverged on some fold or gave no finite score: evidence that the spec
@@ -80,6 +83,25 @@ impl CvScore {
             Some(_) => 0,
             None => 1,
         }
+    }
+}
+
+/// [`CvScore::loss`] in JSON: a number, or `null` for [`CvScore::NO_LOSS`] and losses that are
+/// not finite (read back as `NO_LOSS`).
+mod loss_json {
+    use super::CvScore;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(loss: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if *loss == CvScore::NO_LOSS || !loss.is_finite() {
+            s.serialize_none()
+        } else {
+            s.serialize_some(loss)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(CvScore::NO_LOSS))
     }
 }
 
@@ -259,6 +281,26 @@ mod tests {
             valid_x: (100..108).map(|v| v as f32).collect(),
             valid_y: vec![0.0, 1.0, 0.0, 1.0],
         }
+    }
+
+    #[test]
+    fn a_loss_without_a_number_is_null_in_json_and_reads_back() {
+        let with = |loss: f64| CvScore {
+            folds: 5,
+            score: 0.9,
+            loss,
+            diverged: false,
+        };
+        let json = serde_json::to_string(&with(CvScore::NO_LOSS)).unwrap();
+        assert!(json.contains(r#""loss":null"#), "{json}");
+        let back: CvScore = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, with(CvScore::NO_LOSS));
+        let json = serde_json::to_string(&with(f64::NAN)).unwrap();
+        let back: CvScore = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.loss, CvScore::NO_LOSS);
+        let json = serde_json::to_string(&with(0.25)).unwrap();
+        assert!(json.contains(r#""loss":0.25"#), "{json}");
+        assert_eq!(serde_json::from_str::<CvScore>(&json).unwrap(), with(0.25));
     }
 
     #[test]
