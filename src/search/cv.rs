@@ -59,17 +59,17 @@ impl CvScore {
     }
 
     /// The ranking objective of the score (lower is better): error rate (classification) or
-    /// RMSE, then loss; [`Objective::WORST`] when it [`CvScore::failed`].
+    /// RMSE, then loss; [`Objective::WORST`] when it [`CvScore::failed`]. The score counts to 6
+    /// significant digits: means of the same fold accuracies summed in another order, or of f32
+    /// fold accuracies with the same total (a network's and a baseline's), differ in the last
+    /// bits, and such a tie is broken by the loss rather than by rounding.
     pub fn objective(&self, classification: bool) -> Objective {
         if self.failed() {
             return Objective::WORST;
         }
+        let score = significant(self.score, 6);
         Objective {
-            primary: if classification {
-                1.0 - self.score
-            } else {
-                self.score
-            },
+            primary: if classification { 1.0 - score } else { score },
             secondary: self.loss,
         }
     }
@@ -84,6 +84,16 @@ impl CvScore {
             None => 1,
         }
     }
+}
+
+/// `x` rounded to `digits` significant decimal digits (0 and values that are not finite as
+/// they are).
+fn significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 /// [`CvScore::loss`] in JSON: a number, or `null` for [`CvScore::NO_LOSS`] and losses that are
@@ -281,6 +291,36 @@ mod tests {
             valid_x: (100..108).map(|v| v as f32).collect(),
             valid_y: vec![0.0, 1.0, 0.0, 1.0],
         }
+    }
+
+    #[test]
+    fn scores_equal_but_for_rounding_tie_and_the_loss_decides() {
+        let cv = |score: f64, loss: f64| CvScore {
+            folds: 5,
+            score,
+            loss,
+            diverged: false,
+        };
+        // Two models' means of f32 fold accuracies with the same total right (118 of 120 rows
+        // in 5 folds of 24), which differ in the last bits.
+        let mean = |folds: [f32; 5]| folds.iter().map(|&a| a as f64).sum::<f64>() / 5.0;
+        let network = mean([23.0 / 24.0, 23.0 / 24.0, 1.0, 1.0, 1.0]);
+        let baseline = mean([22.0 / 24.0, 1.0, 1.0, 1.0, 1.0]);
+        assert_ne!(network, baseline);
+        let (a, b) = (cv(network, 0.2), cv(baseline, CvScore::NO_LOSS));
+        assert!(a.objective(true).cmp(&b.objective(true)).is_lt());
+        assert!(b.objective(true).cmp(&a.objective(true)).is_gt());
+        // A real difference still counts, at any scale.
+        assert!(cv(0.95, 9.0)
+            .objective(true)
+            .cmp(&cv(0.9499, 0.1).objective(true))
+            .is_lt());
+        assert!(cv(1.2345e-9, 9.0)
+            .objective(false)
+            .cmp(&cv(1.2346e-9, 0.1).objective(false))
+            .is_lt());
+        assert_eq!(significant(1234.5678, 6), 1234.57);
+        assert_eq!(significant(-0.000123456789, 3), -0.000123);
     }
 
     #[test]
