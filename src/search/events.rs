@@ -184,7 +184,7 @@ pub enum Event {
     },
     /// A baseline was cross-validated on the folds the networks were cross-validated on (fitted
     /// on the other folds of train + validation, scored on each held-out one; never the test
-    /// part), or could not be; it then ranks by its validation score.
+    /// part), or could not be; the leaderboard then places it by its validation score.
     BaselineCrossValidated {
         /// Baseline name.
         name: String,
