@@ -1098,8 +1098,7 @@ fn baselines_are_cross_validated_on_the_networks_folds() {
             })
             .sum::<f64>()
             / 5.0;
-        // Fold accuracies are in f32, as the networks' are.
-        assert!((score.score - expected).abs() < 1e-7, "{:?}", b.kind);
+        assert!((score.score - expected).abs() < 1e-12, "{:?}", b.kind);
         assert_eq!(score.loss, CvScore::NO_LOSS);
         assert!(b.cv_folds.is_empty() && b.cv_ms > 0.0);
         let row = board

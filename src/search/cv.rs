@@ -60,9 +60,9 @@ impl CvScore {
 
     /// The ranking objective of the score (lower is better): error rate (classification) or
     /// RMSE, then loss; [`Objective::WORST`] when it [`CvScore::failed`]. The score counts to 6
-    /// significant digits: means of the same fold accuracies summed in another order, or of f32
-    /// fold accuracies with the same total (a network's and a baseline's), differ in the last
-    /// bits, and such a tie is broken by the loss rather than by rounding.
+    /// significant digits: means with the same total right on the same folds (a network's fold
+    /// accuracies are f32, a baseline's f64, and fold totals may be spread differently) differ
+    /// in the last bits, and such a tie is broken by the loss rather than by rounding.
     pub fn objective(&self, classification: bool) -> Objective {
         if self.failed() {
             return Objective::WORST;
@@ -310,6 +310,20 @@ mod tests {
         let (a, b) = (cv(network, 0.2), cv(baseline, CvScore::NO_LOSS));
         assert!(a.objective(true).cmp(&b.objective(true)).is_lt());
         assert!(b.objective(true).cmp(&a.objective(true)).is_gt());
+        // A baseline's exact mean against a network's f32 one (0.95 against 0.94999999).
+        let exact = (22.0 / 24.0 + 4.0 * (23.0 / 24.0)) / 5.0;
+        let f32_mean = mean([
+            22.0 / 24.0,
+            23.0 / 24.0,
+            23.0 / 24.0,
+            23.0 / 24.0,
+            23.0 / 24.0,
+        ]);
+        assert_ne!(exact, f32_mean);
+        assert!(cv(f32_mean, 0.2)
+            .objective(true)
+            .cmp(&cv(exact, CvScore::NO_LOSS).objective(true))
+            .is_lt());
         // A real difference still counts, at any scale.
         assert!(cv(0.95, 9.0)
             .objective(true)

@@ -299,23 +299,14 @@ pub struct BaselineResult {
     /// the leaderboard ranks it by this score, as it ranks the cross-validated networks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cv: Option<Result<CvScore, String>>,
-    /// Its fold results so far, while it is being cross-validated.
+    /// Its held-out scores so far, while it is being cross-validated: accuracy
+    /// (classification) or RMSE in standardised units (regression), as the networks' fold
+    /// metrics.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub cv_folds: Vec<FoldScore>,
+    pub cv_folds: Vec<f64>,
     /// Time spent fitting it on the folds (ms).
     #[serde(default)]
     pub cv_ms: f64,
-}
-
-/// A baseline's score on one held-out fold.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct FoldScore {
-    /// Accuracy (classification) or RMSE in standardised units (regression), as the networks'
-    /// fold metrics.
-    pub score: f64,
-    /// Mean squared error in standardised units (regression); [`CvScore::NO_LOSS`] for a
-    /// classifier, which gives no probabilities.
-    pub loss: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

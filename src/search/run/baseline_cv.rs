@@ -81,8 +81,9 @@ impl Search {
         self.phase = Phase::CrossValidatingBaselines { next: i + 1 };
     }
 
-    /// A baseline's score on one held-out fold, in the units of the networks' fold metrics.
-    fn fold_score(&self, held_out: &Prediction, targets: &[f32]) -> FoldScore {
+    /// A baseline's score on one held-out fold, in the units of the networks' fold metrics:
+    /// accuracy, or RMSE in standardised units.
+    fn fold_score(&self, held_out: &Prediction, targets: &[f32]) -> f64 {
         let n = targets.len().max(1) as f64;
         match held_out {
             Prediction::Classes { labels, .. } => {
@@ -91,34 +92,26 @@ impl Search {
                     .zip(targets)
                     .filter(|&(&l, &y)| l == y.max(0.0) as u32)
                     .count();
-                // In f32, as the trainers compute a network's fold accuracy: the same rows right
-                // on the same folds give the very same score, and the tie goes to the network.
-                FoldScore {
-                    score: (right as f32 / targets.len().max(1) as f32) as f64,
-                    loss: CvScore::NO_LOSS,
-                }
+                right as f64 / n
             }
             Prediction::Values { values } => {
-                let mse = values
+                let squares: f64 = values
                     .iter()
                     .zip(targets)
                     .map(|(&v, &y)| (v as f64 - y as f64).powi(2))
-                    .sum::<f64>()
-                    / n;
-                FoldScore {
-                    score: mse.sqrt(),
-                    loss: mse,
-                }
+                    .sum();
+                (squares / n).sqrt()
             }
         }
     }
 
-    /// The means over a baseline's folds, as [`cv::summarise`] gives a network's: accuracy, or
-    /// RMSE in the target's units.
-    fn summarise_folds(&self, folds: &[FoldScore]) -> CvScore {
+    /// The means over a baseline's fold scores, as [`cv::summarise`] gives a network's:
+    /// accuracy, or RMSE in the target's units; the loss is the mean squared error in
+    /// standardised units (each fold's RMSE squared), or [`CvScore::NO_LOSS`] for a classifier,
+    /// which gives no probabilities.
+    fn summarise_folds(&self, folds: &[f64]) -> CvScore {
         let n = folds.len().max(1) as f64;
-        let mean = |f: fn(&FoldScore) -> f64| folds.iter().map(f).sum::<f64>() / n;
-        let score = mean(|f| f.score);
+        let score = folds.iter().sum::<f64>() / n;
         match self.data.task {
             Task::Classification { .. } => CvScore {
                 folds: folds.len() as u32,
@@ -129,7 +122,7 @@ impl Search {
             Task::Regression => CvScore {
                 folds: folds.len() as u32,
                 score: score * self.data.target_scale.map_or(1.0, |(_, std)| std as f64),
-                loss: mean(|f| f.loss),
+                loss: folds.iter().map(|rmse| rmse * rmse).sum::<f64>() / n,
                 diverged: false,
             },
         }
