@@ -268,10 +268,12 @@ impl BaselineKind {
         if let Some(reason) = folds.iter().find_map(|&f| self.left_out_because(task, f)) {
             return Some(reason.replacen("not fitted", "not cross-validated", 1));
         }
-        let (total, max) = folds
+        let (_, max) = folds.first().and_then(|&f| self.cost(task, f))?;
+        let total: f64 = folds
             .iter()
             .filter_map(|&f| self.cost(task, f))
-            .fold((0.0, 0.0), |(t, _), (c, m)| (t + c, m));
+            .map(|(cost, _)| cost)
+            .sum();
         (total > max).then(|| {
             format!(
                 "not cross-validated: fitting it on each of the {} folds would take several \
