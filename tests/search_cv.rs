@@ -33,6 +33,14 @@ fn config(cv_folds: u32, epochs: u64) -> SearchConfig {
     }
 }
 
+/// [`config`] with the baselines fitted.
+fn with_baselines(cv_folds: u32, epochs: u64) -> SearchConfig {
+    SearchConfig {
+        baselines: true,
+        ..config(cv_folds, epochs)
+    }
+}
+
 /// Drives a search the way the CLI does: a new trainer whenever the data generation changes.
 /// `on_new_data` sees every trainer data set the search asked for.
 struct Driver {
@@ -103,10 +111,7 @@ fn the_cv_stage_never_reads_the_test_part() {
         *v = -*v * 3.0;
     }
     // With the baselines, which are refit on train + validation here too.
-    let c = SearchConfig {
-        baselines: true,
-        ..config(5, 240)
-    };
+    let c = with_baselines(5, 240);
     let (a, ea) = run(c.clone(), &data);
     let (b, _) = run(c, &scrambled);
     assert!(cv_started(&ea).is_some(), "cross-validation did not run");
@@ -701,11 +706,7 @@ fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
     use automl::report::leaderboard::ModelKind;
     use automl::report::metrics::Metrics;
     let data = dataset("iris");
-    let with_baselines = |folds| SearchConfig {
-        baselines: true,
-        ..config(folds, 240)
-    };
-    let (search, events) = run(with_baselines(5), &data);
+    let (search, events) = run(with_baselines(5, 240), &data);
     assert!(search.winner_saw_validation());
     let kinds = BaselineKind::for_task(&data.task, DataSize::of(&data));
     let refitted: Vec<&str> = events
@@ -767,14 +768,14 @@ fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
     let (plain, _) = run(
         SearchConfig {
             baselines: false,
-            ..with_baselines(5)
+            ..with_baselines(5, 240)
         },
         &data,
     );
     assert_eq!(search.data_generation(), plain.data_generation());
 
     // A winner trained on the training rows alone leaves the baselines as first fitted.
-    let (off, events) = run(with_baselines(0), &data);
+    let (off, events) = run(with_baselines(0, 240), &data);
     assert!(!off.winner_saw_validation());
     assert!(!events
         .iter()
@@ -817,10 +818,7 @@ fn is_refit(e: &Event) -> bool {
 #[test]
 fn stopping_or_saving_among_the_baseline_refits() {
     let data = dataset("wine");
-    let c = SearchConfig {
-        baselines: true,
-        ..config(5, 240)
-    };
+    let c = with_baselines(5, 240);
     let (whole, _) = run(c.clone(), &data);
     // Saved after two refits and resumed: the uninterrupted leaderboard.
     let (resumed, events) = saved_and_resumed(driven_until(&c, &data, is_refit, 2));
@@ -857,10 +855,7 @@ fn stopping_or_saving_among_the_baseline_refits() {
 /// `--refit` after a stop then gives it a trainer on train + validation).
 fn searched_without_stages() -> Driver {
     let data = dataset("iris");
-    let c = SearchConfig {
-        baselines: true,
-        ..config(0, 120)
-    };
+    let c = with_baselines(0, 120);
     let mut driver = Driver::new(Search::new(c, &data).unwrap());
     while !driver.search.is_finished() {
         driver.step(&mut |_| {});
@@ -1041,10 +1036,7 @@ fn baselines_are_cross_validated_on_the_networks_folds() {
     use automl::report::leaderboard::ModelKind;
     use automl::search::cv::{self, CvScore};
     let data = dataset("iris");
-    let c = SearchConfig {
-        baselines: true,
-        ..config(5, 240)
-    };
+    let c = with_baselines(5, 240);
     // The held-out rows of every fold the networks trained on.
     let mut network_folds = Vec::new();
     let driver = Driver::new(Search::new(c.clone(), &data).unwrap());
@@ -1134,13 +1126,7 @@ fn baselines_are_cross_validated_on_the_networks_folds() {
     );
     assert_eq!(search.data_generation(), plain.data_generation());
     // Without the networks' stage the baselines are not cross-validated either.
-    let (off, events) = run(
-        SearchConfig {
-            baselines: true,
-            ..config(0, 120)
-        },
-        &data,
-    );
+    let (off, events) = run(with_baselines(0, 120), &data);
     assert!(!events
         .iter()
         .any(|e| matches!(e, Event::BaselineCrossValidated { .. })));
@@ -1158,10 +1144,7 @@ fn regression_baselines_are_cross_validated_in_the_targets_units() {
     use automl::baselines::{self, Prediction};
     use automl::search::cv;
     let data = dataset("diabetes");
-    let c = SearchConfig {
-        baselines: true,
-        ..config(3, 90)
-    };
+    let c = with_baselines(3, 90);
     let (search, _) = run(c, &data);
     let pool = search.train_data();
     let folds = search.cv_fold_rows(&pool, 3).unwrap();
@@ -1206,10 +1189,7 @@ fn regression_baselines_are_cross_validated_in_the_targets_units() {
 #[test]
 fn stopping_or_saving_among_the_baseline_folds() {
     let data = dataset("wine");
-    let c = SearchConfig {
-        baselines: true,
-        ..config(5, 240)
-    };
+    let c = with_baselines(5, 240);
     let (whole, _) = run(c.clone(), &data);
     fn is_cv(e: &Event) -> bool {
         matches!(e, Event::BaselineCrossValidated { .. })
