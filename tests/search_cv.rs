@@ -731,11 +731,7 @@ fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
     );
     let board = search.leaderboard().unwrap();
     for kind in &kinds {
-        let row = board
-            .rows
-            .iter()
-            .find(|r| r.kind == ModelKind::Baseline && r.model == kind.name())
-            .unwrap();
+        let row = baseline_row(board, *kind);
         let result = search.baselines().iter().find(|b| b.kind == *kind).unwrap();
         let (fit, refit) = (
             result.fit.as_ref().unwrap(),
@@ -784,6 +780,19 @@ fn baselines_are_refit_on_train_and_validation_when_the_winner_is() {
     assert!(board.rows.iter().any(|r| r.kind == ModelKind::Baseline));
     assert!(board.rows.iter().all(|r| !r.refit));
     assert!(off.baselines().iter().all(|b| b.refit.is_none()));
+}
+
+/// The leaderboard row of baseline `kind`.
+fn baseline_row(
+    board: &automl::report::leaderboard::Leaderboard,
+    kind: automl::baselines::BaselineKind,
+) -> &automl::report::leaderboard::Row {
+    use automl::report::leaderboard::ModelKind;
+    board
+        .rows
+        .iter()
+        .find(|r| r.kind == ModelKind::Baseline && r.model == kind.name())
+        .unwrap()
 }
 
 /// A search driven until `n` of its events are `counted` ones.
@@ -840,11 +849,7 @@ fn stopping_or_saving_among_the_baseline_refits() {
     assert_eq!(refit.iter().filter(|&&r| r).count(), 2, "{refit:?}");
     let board = stopped.leaderboard().unwrap();
     for b in stopped.baselines() {
-        let row = board
-            .rows
-            .iter()
-            .find(|r| r.model == b.kind.name())
-            .unwrap();
+        let row = baseline_row(board, b.kind);
         assert_eq!(row.refit, b.refit.is_some(), "{}", row.model);
     }
     assert_eq!(stopped.best().unwrap().1, whole.best().unwrap().1);
@@ -1093,11 +1098,7 @@ fn baselines_are_cross_validated_on_the_networks_folds() {
         assert!((score.score - expected).abs() < 1e-12, "{:?}", b.kind);
         assert_eq!(score.loss, CvScore::NO_LOSS);
         assert!(b.cv_folds.is_empty() && b.cv_ms > 0.0);
-        let row = board
-            .rows
-            .iter()
-            .find(|r| r.model == b.kind.name())
-            .unwrap();
+        let row = baseline_row(board, b.kind);
         assert_eq!(row.cv, Some(*score));
     }
     // Networks and baselines rank by their cross-validated scores together.
@@ -1220,11 +1221,7 @@ fn stopping_or_saving_among_the_baseline_folds() {
     assert!(stopped.baselines().iter().all(|b| b.cv_folds.is_empty()));
     let board = stopped.leaderboard().unwrap();
     for b in stopped.baselines() {
-        let row = board
-            .rows
-            .iter()
-            .find(|r| r.model == b.kind.name())
-            .unwrap();
+        let row = baseline_row(board, b.kind);
         assert_eq!(row.cv.is_some(), b.cv.is_some(), "{}", row.model);
     }
 }
