@@ -8,7 +8,7 @@ use automl::data::{builtin, prepare, PrepareOptions, PreparedData};
 use automl::model::cpu::CpuTrainer;
 use automl::platform::block_on;
 use automl::report::export::ModelFile;
-use automl::search::events::Event;
+use automl::search::events::{Event, TrialStatus};
 use automl::search::run::{Search, SearchConfig};
 use automl::search::sampler::SamplerConfig;
 use automl::search::schedule::SchedulerConfig;
@@ -577,9 +577,11 @@ fn zero_folds_is_the_plain_search() {
     // The winner is the best by validation objective.
     let (winner, _) = off.best().unwrap();
     let wo = winner.objective().unwrap();
-    for t in off.trials().iter().filter(|t| {
-        t.status != automl::search::events::TrialStatus::Diverged && t.objective().is_some()
-    }) {
+    for t in off
+        .trials()
+        .iter()
+        .filter(|t| t.status != TrialStatus::Diverged && t.objective().is_some())
+    {
         assert_ne!(
             t.objective().unwrap().cmp(&wo),
             std::cmp::Ordering::Less,
@@ -1223,5 +1225,114 @@ fn stopping_or_saving_among_the_baseline_folds() {
     for b in stopped.baselines() {
         let row = baseline_row(board, b.kind);
         assert_eq!(row.cv.is_some(), b.cv.is_some(), "{}", row.model);
+    }
+}
+
+/// [`config`] on `space`, with random proposals so that the trials spread over it.
+fn random_on(space: automl::search::space::SearchSpace, epochs: u64) -> SearchConfig {
+    SearchConfig {
+        sampler: SamplerConfig::Random,
+        space: Some(space),
+        ..config(5, epochs)
+    }
+}
+
+#[test]
+fn near_copies_of_a_better_trial_are_neither_finalists_nor_cross_validated() {
+    use automl::report::leaderboard::ModelKind;
+    use automl::search::near_copy::near_copies;
+    use automl::search::space::{Range, SearchSpace};
+    let data = dataset("iris");
+    // A space of one configuration: every trial is a near-copy of every other.
+    let mut one = SearchSpace::default_for_data(&data);
+    one.depth = (1, 1);
+    one.width = Range::log(16.0, 16.0);
+    one.activations.truncate(1);
+    one.dropout = Range::linear(0.0, 0.0);
+    one.weight_decay = Range::log(1e-4, 1e-4);
+    one.optimizers.truncate(1);
+    one.momentum = Range::linear(0.9, 0.9);
+    one.beta1 = Range::linear(0.9, 0.9);
+    one.learning_rate = Range::log(0.02, 0.02);
+    one.schedules.truncate(1);
+    one.batch_sizes.truncate(1);
+    let (search, events) = run(random_on(one.clone(), 240), &data);
+    let retired = search
+        .trials()
+        .iter()
+        .filter(|t| t.objective().is_some() && t.status != TrialStatus::Running)
+        .count();
+    assert!(retired >= 4, "only {retired} trials finished");
+    let (_, candidates, _) = cv_started(&events).expect("cross-validation did not run");
+    assert_eq!(candidates.len(), 1, "{candidates:?}");
+    let board = search.leaderboard().unwrap();
+    let networks: Vec<_> = board
+        .rows
+        .iter()
+        .filter(|r| r.kind == ModelKind::Neural)
+        .collect();
+    assert_eq!(networks.len(), 1, "{networks:?}");
+    assert_eq!(networks[0].trial, Some(candidates[0]));
+
+    // The same space with a learning rate from 1e-3 to 0.1: trials are near-copies when their
+    // rates are within a factor of 100^0.1 ≈ 1.58. The candidates and finalists are the best
+    // trials once each near-copy of a better one is passed over.
+    let mut rates = one;
+    rates.learning_rate = Range::log(1e-3, 0.1);
+    let (search, events) = run(random_on(rates, 600), &data);
+    let params = search.space().params();
+    let (_, candidates, _) = cv_started(&events).expect("cross-validation did not run");
+    assert!(candidates.len() >= 2, "{candidates:?}");
+    // The ranking the search phase used: by validation objective, then id.
+    let objective = |t: &automl::search::run::Trial| t.objective().unwrap();
+    let mut by_validation: Vec<_> = search
+        .trials()
+        .iter()
+        .filter(|t| t.objective().is_some() && t.status != TrialStatus::Diverged)
+        .collect();
+    by_validation.sort_by(|a, b| objective(a).cmp(&objective(b)).then(a.id.cmp(&b.id)));
+    // The best trial is a candidate, the candidates come in validation order, and no
+    // candidate is a near-copy of another.
+    assert_eq!(candidates[0], by_validation[0].id);
+    let place = |id: u32| by_validation.iter().position(|t| t.id == id).unwrap();
+    assert!(candidates.windows(2).all(|w| place(w[0]) < place(w[1])));
+    let trial = |id: u32| &search.trials()[id as usize];
+    for (i, &a) in candidates.iter().enumerate() {
+        for &b in &candidates[i + 1..] {
+            assert!(!near_copies(&params, &trial(a).sample, &trial(b).sample));
+        }
+    }
+    // Trials that rank above the last candidate were passed over, among them near-copies of a
+    // better candidate (the others lost their weights before a place came free for them).
+    let last = place(*candidates.last().unwrap());
+    let passed_over: Vec<u32> = by_validation[..last]
+        .iter()
+        .filter(|t| !candidates.contains(&t.id))
+        .filter(|t| {
+            candidates.iter().any(|&c| {
+                place(c) < place(t.id) && near_copies(&params, &trial(c).sample, &t.sample)
+            })
+        })
+        .map(|t| t.id)
+        .collect();
+    assert!(
+        !passed_over.is_empty(),
+        "no near-copy ranked among the top: the test shows nothing"
+    );
+    // The leaderboard's networks are cross-validated candidates, none a near-copy of another.
+    let board = search.leaderboard().unwrap();
+    let networks: Vec<u32> = board
+        .rows
+        .iter()
+        .filter(|r| r.kind == ModelKind::Neural)
+        .filter_map(|r| r.trial)
+        .collect();
+    assert!(networks.len() > 1, "{networks:?}");
+    for (i, &a) in networks.iter().enumerate() {
+        assert!(candidates.contains(&a));
+        for &b in &networks[i + 1..] {
+            let (a, b) = (&search.trials()[a as usize], &search.trials()[b as usize]);
+            assert!(!near_copies(&params, &a.sample, &b.sample));
+        }
     }
 }

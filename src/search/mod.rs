@@ -7,11 +7,13 @@
 //! - [`cv`]: cross-validation of the finalists after the search phase.
 //! - [`ensemble`]: the winner as an ensemble of the cross-validated finalists.
 //! - [`events`]: the typed event stream.
+//! - [`near_copy`]: which top candidates are near-copies of a better one (they get no kept place).
 //! - [`run`]: the search state machine ([`run::Search`]).
 
 pub mod cv;
 pub mod ensemble;
 pub mod events;
+pub mod near_copy;
 pub mod run;
 pub mod sampler;
 pub mod schedule;

@@ -16,6 +16,7 @@
 use super::cv::{self, Allowance, CvScore, CvStage, Offer};
 use super::ensemble::{self, Ensemble, Member};
 use super::events::{Event, TrialStatus};
+use super::near_copy;
 use super::sampler::{Objective, Observation, Sampler, SamplerConfig};
 use super::schedule::{Action, Fidelity, Scheduler, SchedulerConfig};
 use super::space::{Sample, SearchSpace, SpaceError, SpecShape};
@@ -55,7 +56,8 @@ pub struct SearchConfig {
     pub budget: Budget,
     /// Upper bound on trials started (optional).
     pub max_trials: Option<u32>,
-    /// Finalists evaluated on the test part at the end.
+    /// Finalists evaluated on the test part at the end (no two of them near-copies: see
+    /// [`super::near_copy`]).
     pub finalists: usize,
     /// Whether to fit the classical baselines.
     pub baselines: bool,
@@ -65,7 +67,8 @@ pub struct SearchConfig {
     /// See [`super::cv`].
     #[serde(default = "default_cv_folds")]
     pub cv_folds: u32,
-    /// How many of the top trials (by validation objective) are cross-validated, at most.
+    /// How many of the top trials (by validation objective, passing over near-copies of a better
+    /// one: [`super::near_copy`]) are cross-validated, at most.
     #[serde(default = "default_cv_candidates")]
     pub cv_candidates: usize,
     /// Most of the budgets reserved for cross-validation: the search phase ends at

@@ -76,7 +76,7 @@ pub struct Args {
     /// cross-validated candidate.
     #[arg(long, default_value_t = 5, value_parser = parse_cv_folds)]
     cv_folds: u32,
-    /// How many of the top candidates (by validation score) are cross-validated, at most.
+    /// How many of the top candidates (by validation score, passing over near-copies of a better one) are cross-validated, at most.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=64))]
     cv_candidates: u32,
     /// Keep one network as the winner instead of the bag of its cross-validation fold models

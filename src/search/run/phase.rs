@@ -414,17 +414,47 @@ impl Search {
         Ok(())
     }
 
-    /// The best `finalists` retired trials (see [`Search::ranked`]).
+    /// The best `finalists` retired trials with kept weights, no two of them near-copies (see
+    /// [`Search::distinct_top`]).
     pub(super) fn finalist_ids(&self) -> Vec<u32> {
-        self.ranked_top(self.config.finalists.max(1))
+        self.distinct_top(self.config.finalists.max(1), None)
     }
 
+    /// The trials whose weights stay kept: the finalists and cross-validation candidates.
     pub(super) fn kept_ids(&self) -> Vec<u32> {
-        self.ranked_top(self.kept_pool())
+        self.distinct_top(self.kept_pool(), None)
     }
 
+    /// Whether `trial`, retiring, earns one of the kept places.
     pub(super) fn is_finalist(&self, trial: u32) -> bool {
-        self.kept_ids().contains(&trial)
+        self.distinct_top(self.kept_pool(), Some(trial))
+            .contains(&trial)
+    }
+
+    /// The best `k` trials (see [`Search::ranked`]) among those with kept weights and `also`,
+    /// leaving out each one that is a near-copy ([`near_copy`]) of a better one already taken.
+    ///
+    /// Only trials with kept weights compete, since a finalist or candidate needs them. A
+    /// retired trial's objective no longer changes, so without near-copies a trial that earned
+    /// no place when it retired never earns one later. With them it can: a better trial that
+    /// retires later and is a near-copy of two kept ones frees a place, which then goes to the
+    /// best trial that still has its weights.
+    fn distinct_top(&self, k: usize, also: Option<u32>) -> Vec<u32> {
+        let ranked = self.ranked_where(|t| Some(t) == also || self.kept.contains_key(&t));
+        let params = self.space.params();
+        let mut top: Vec<&Trial> = Vec::with_capacity(k);
+        for trial in ranked.iter().filter_map(|&t| self.trials.get(t as usize)) {
+            if top.len() >= k {
+                break;
+            }
+            if !top
+                .iter()
+                .any(|better| near_copy::near_copies(&params, &better.sample, &trial.sample))
+            {
+                top.push(trial);
+            }
+        }
+        top.iter().map(|t| t.id).collect()
     }
 
     pub(super) fn prune_kept(&mut self) {

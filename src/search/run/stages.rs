@@ -41,18 +41,6 @@ impl Search {
         self.ranked_where(|_| true)
     }
 
-    /// The first `k` of [`Search::ranked`], without ordering the rest (the search asks for its
-    /// finalists after every trial it retires).
-    pub(super) fn ranked_top(&self, k: usize) -> Vec<u32> {
-        let mut keys = self.rank_keys(|_| true);
-        if k < keys.len() {
-            keys.select_nth_unstable_by(k, rank_cmp);
-            keys.truncate(k);
-        }
-        keys.sort_by(rank_cmp);
-        keys.iter().map(|key| key.4).collect()
-    }
-
     /// [`Search::ranked`] restricted to the trials for which `wanted` holds.
     pub(super) fn ranked_where(&self, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
         let mut keys = self.rank_keys(wanted);
