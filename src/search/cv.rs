@@ -10,8 +10,10 @@
 //! Budget rule (see [`plan`]): with cross-validation on, the search phase ends at `1 - share` of
 //! the epoch budget, and holds back from the time budget the stage's estimated cost for the
 //! current top candidates (at most `share` of it; a fixed reserve would mostly go unused on small
-//! data, where retraining a few candidates takes seconds). The stage then takes candidates in validation order while their
-//! estimated cost fits into what is left of the whole budget (time estimated from each trial's
+//! data, where retraining a few candidates takes seconds); since a step cannot be cut short, the
+//! phase ends when one more step as long as the latest would run into that reserve
+//! ([`search_may_go_on`]). The stage then takes candidates in validation order while their
+//! estimated cost fits into what is left of the whole budget after closing the search phase (time estimated from each trial's
 //! own measured training time, scaled to the fold's rows); the top candidate is always taken or
 //! the stage is skipped. All taken candidates train together, one fold per step; after each fold
 //! the estimate is corrected by the measured time and the lowest candidates are dropped when the
@@ -206,6 +208,18 @@ pub struct Offer {
     pub epochs: u32,
     /// Estimated time over all folds.
     pub estimate_ms: f64,
+}
+
+/// Whether the search phase may take another step under a time budget of `budget_ms`, having
+/// spent `elapsed_ms`, with `reserve_ms` held back for the stage: only when one more step as long
+/// as the latest (`last_step_ms`; a step cannot be cut short) still ends before the reserve.
+pub fn search_may_go_on(
+    elapsed_ms: f64,
+    last_step_ms: f64,
+    reserve_ms: f64,
+    budget_ms: f64,
+) -> bool {
+    elapsed_ms + last_step_ms < budget_ms - reserve_ms
 }
 
 /// Takes the longest prefix of `offers` (best first) whose cost fits `allowance` with `k` folds;
@@ -412,5 +426,14 @@ mod tests {
         assert!(plan(&offers, 5, nothing).is_empty());
         assert_eq!(keep_after_fold(&[100.0, 100.0, 100.0], 1.0, 4, 5, 170.0), 2);
         assert_eq!(keep_after_fold(&[100.0, 100.0], 10.0, 4, 5, 1.0), 1);
+    }
+
+    #[test]
+    fn the_search_phase_stops_a_step_before_the_reserve() {
+        // 30 s budget, 200 ms reserve: the last step ends before 29.8 s.
+        assert!(search_may_go_on(29_000.0, 700.0, 200.0, 30_000.0));
+        assert!(!search_may_go_on(29_000.0, 800.0, 200.0, 30_000.0));
+        assert!(!search_may_go_on(29_800.0, 0.0, 200.0, 30_000.0));
+        assert!(search_may_go_on(0.0, 0.0, 0.0, 30_000.0));
     }
 }

@@ -385,6 +385,11 @@ pub struct Search {
     /// Estimated time the stage needs for the current top candidates (ms).
     #[serde(default)]
     cv_reserve_ms: f64,
+    /// Wall time of the latest search-phase step (ms). A step cannot be cut short, so with
+    /// cross-validation the phase ends when one more such step would run into the stage's
+    /// reserve.
+    #[serde(default)]
+    last_step_ms: f64,
     /// The winner's weights from the search phase, when it was refit (for held-out metrics).
     #[serde(default)]
     pre_refit: BTreeMap<u32, Weights>,
@@ -478,6 +483,7 @@ impl Search {
             generation: 0,
             cv_epochs: 0,
             cv_reserve_ms: 0.0,
+            last_step_ms: 0.0,
             pre_refit: BTreeMap::new(),
             ensemble: None,
             legacy_bag: None,
@@ -763,8 +769,9 @@ impl Search {
             }
             Phase::Searching => {
                 let t0 = now_ms();
-                let result = self.search_step(trainer, &mut events).await;
-                self.elapsed_ms += now_ms() - t0;
+                let result = self.search_step(trainer, &mut events, t0).await;
+                self.last_step_ms = now_ms() - t0;
+                self.elapsed_ms += self.last_step_ms;
                 result?;
             }
             Phase::CrossValidating => {

@@ -12,13 +12,15 @@ impl Search {
         let share = self.config.search_share();
         // Time: the stage's estimated cost for the current top candidates is held back, at most
         // `cv_share` of the budget (a reserve the stage could not use would be lost).
+        // A step cannot be cut short, so the phase also ends when one more step as long as the
+        // latest would run into that reserve.
         let time_ok = b.seconds.is_none_or(|s| {
-            let reserve = if self.config.cross_validates() {
-                self.cv_reserve_ms.min(s * 1000.0 * self.config.cv_share)
+            if self.config.cross_validates() {
+                let reserve = self.cv_reserve_ms.min(s * 1000.0 * self.config.cv_share);
+                cv::search_may_go_on(self.elapsed_ms, self.last_step_ms, reserve, s * 1000.0)
             } else {
-                0.0
-            };
-            self.elapsed_ms < s * 1000.0 - reserve
+                self.elapsed_ms < s * 1000.0
+            }
         });
         let epochs_left = b.epochs.map(|e| {
             let limit = ((e as f64 * share).floor() as u64).max(1);
@@ -50,10 +52,12 @@ impl Search {
             .collect()
     }
 
+    /// One step of the search phase, which began at `started_ms` ([`now_ms`]).
     pub(super) async fn search_step<T: Trainer>(
         &mut self,
         trainer: &mut T,
         events: &mut Vec<Event>,
+        started_ms: f64,
     ) -> Result<(), SearchError> {
         // Candidates saved mid-training by an earlier version come back with their weights.
         for (trial, weights) in std::mem::take(&mut self.reattach) {
@@ -64,7 +68,7 @@ impl Search {
             }
         }
         if !self.budget_left().0 {
-            return self.close_search_phase(trainer, events).await;
+            return self.close_search_phase(trainer, events, started_ms).await;
         }
         for action in self.scheduler.promotions() {
             self.apply(action, trainer, events).await?;
@@ -87,7 +91,7 @@ impl Search {
             })
             .collect();
         if group.is_empty() {
-            return self.close_search_phase(trainer, events).await;
+            return self.close_search_phase(trainer, events, started_ms).await;
         }
         let mut k = group
             .iter()
@@ -104,7 +108,7 @@ impl Search {
                 k = 1;
             }
             if group.is_empty() {
-                return self.close_search_phase(trainer, events).await;
+                return self.close_search_phase(trainer, events, started_ms).await;
             }
         }
         for &(trial, _) in &group {
@@ -410,7 +414,11 @@ impl Search {
             }
             trainer.remove(id);
         }
-        self.prune_kept();
+        // The kept places change only when a trial earns one (or, with weight inheritance, when
+        // the parents change).
+        if keep || self.config.inherit() {
+            self.prune_kept();
+        }
         Ok(())
     }
 
@@ -427,8 +435,21 @@ impl Search {
 
     /// Whether `trial`, retiring, earns one of the kept places.
     pub(super) fn is_finalist(&self, trial: u32) -> bool {
-        self.distinct_top(self.kept_pool(), Some(trial))
-            .contains(&trial)
+        let pool = self.kept_pool();
+        // Outside weight inheritance (which keeps its parents too) the kept trials are the
+        // distinct top itself: when a full pool of them ranks above `trial`, it earns no place.
+        // Most trials retire that way, so this saves the near-copy comparisons for them.
+        if !self.config.inherit() && !self.kept.contains_key(&trial) {
+            let ranked = self.ranked_among(self.kept.keys().copied().chain([trial]));
+            if ranked
+                .iter()
+                .position(|&t| t == trial)
+                .is_none_or(|p| p >= pool)
+            {
+                return false;
+            }
+        }
+        self.distinct_top(pool, Some(trial)).contains(&trial)
     }
 
     /// The best `k` trials (see [`Search::ranked`]) among those with kept weights and `also`,
@@ -440,7 +461,8 @@ impl Search {
     /// retires later and is a near-copy of two kept ones frees a place, which then goes to the
     /// best trial that still has its weights.
     fn distinct_top(&self, k: usize, also: Option<u32>) -> Vec<u32> {
-        let ranked = self.ranked_where(|t| Some(t) == also || self.kept.contains_key(&t));
+        let extra = also.filter(|t| !self.kept.contains_key(t));
+        let ranked = self.ranked_among(self.kept.keys().copied().chain(extra));
         let params = self.space.params();
         let mut top: Vec<&Trial> = Vec::with_capacity(k);
         for trial in ranked.iter().filter_map(|&t| self.trials.get(t as usize)) {
@@ -461,7 +483,7 @@ impl Search {
         if self.config.cross_validates() {
             let k = self.cv_folds();
             // The offers are made among the kept trials only.
-            let ranked = self.ranked_where(|t| self.kept.contains_key(&t));
+            let ranked = self.ranked_among(self.kept.keys().copied());
             self.cv_reserve_ms = self
                 .cv_offers(&ranked, k)
                 .iter()

@@ -23,13 +23,15 @@ fn rank_cmp(a: &RankKey, b: &RankKey) -> std::cmp::Ordering {
 
 impl Search {
     /// The search phase is over: retire what runs, then cross-validate (or refit, or stop).
+    /// The step doing this began at `started_ms`; its time so far counts against the stage.
     pub(super) async fn close_search_phase<T: Trainer>(
         &mut self,
         trainer: &mut T,
         events: &mut Vec<Event>,
+        started_ms: f64,
     ) -> Result<(), SearchError> {
         self.end_search_phase(trainer, events).await?;
-        self.begin_cv(events);
+        self.begin_cv(events, now_ms() - started_ms);
         Ok(())
     }
 
@@ -38,23 +40,26 @@ impl Search {
     /// validation objective, then those that diverged on a fold (see
     /// [`Trial::cv_rank_class`]); diverged and running trials are left out.
     pub(super) fn ranked(&self) -> Vec<u32> {
-        self.ranked_where(|_| true)
+        Self::sorted(self.rank_keys(self.trials.iter()))
     }
 
-    /// [`Search::ranked`] restricted to the trials for which `wanted` holds.
-    pub(super) fn ranked_where(&self, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
-        let mut keys = self.rank_keys(wanted);
+    /// [`Search::ranked`] restricted to `ids` (each at most once). It reads only those trials:
+    /// the kept places are ranked after every retired trial, among a handful of trials.
+    pub(super) fn ranked_among(&self, ids: impl IntoIterator<Item = u32>) -> Vec<u32> {
+        let trials = ids.into_iter().filter_map(|t| self.trials.get(t as usize));
+        Self::sorted(self.rank_keys(trials))
+    }
+
+    fn sorted(mut keys: Vec<RankKey>) -> Vec<u32> {
         keys.sort_by(rank_cmp);
         keys.iter().map(|key| key.4).collect()
     }
 
     /// Each rankable trial's ranking keys (see [`rank_cmp`]), read once.
-    fn rank_keys(&self, wanted: impl Fn(u32) -> bool) -> Vec<RankKey> {
+    fn rank_keys<'a>(&self, trials: impl Iterator<Item = &'a Trial>) -> Vec<RankKey> {
         let lead = self.ensemble.as_ref().and_then(|e| e.lead());
-        self.trials
-            .iter()
+        trials
             .filter(|t| !matches!(t.status, TrialStatus::Running | TrialStatus::Diverged))
-            .filter(|t| wanted(t.id))
             .filter_map(|t| {
                 let objective = t.objective()?;
                 Some((
@@ -80,8 +85,9 @@ impl Search {
     }
 
     /// Starts the cross-validation stage (see [`super::cv`] for the budget rule), or moves on
-    /// when it is off or cannot run.
-    pub(super) fn begin_cv(&mut self, events: &mut Vec<Event>) {
+    /// when it is off or cannot run. `spent_ms`: time the current step has taken and not yet
+    /// added to the elapsed time (closing the search phase).
+    pub(super) fn begin_cv(&mut self, events: &mut Vec<Event>, spent_ms: f64) {
         if !self.config.cross_validates() {
             return self.after_cv();
         }
@@ -108,7 +114,7 @@ impl Search {
             epochs: b
                 .epochs
                 .map(|e| e.saturating_sub(self.epochs_used + self.cv_epochs)),
-            ms: b.seconds.map(|s| s * 1000.0 - self.elapsed_ms),
+            ms: b.seconds.map(|s| s * 1000.0 - self.elapsed_ms - spent_ms),
         };
         let taken = cv::plan(&offers, k, allowance);
         if taken.is_empty() {
