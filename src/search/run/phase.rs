@@ -436,20 +436,20 @@ impl Search {
     /// Whether `trial`, retiring, earns one of the kept places.
     pub(super) fn is_finalist(&self, trial: u32) -> bool {
         let pool = self.kept_pool();
+        let ranked = self.kept_ranked(Some(trial));
         // Outside weight inheritance (which keeps its parents too) the kept trials are the
         // distinct top itself: when a full pool of them ranks above `trial`, it earns no place.
         // Most trials retire that way, so this saves the near-copy comparisons for them.
-        if !self.config.inherit() && !self.kept.contains_key(&trial) {
-            let ranked = self.ranked_among(self.kept.keys().copied().chain([trial]));
-            if ranked
+        if !self.config.inherit()
+            && !self.kept.contains_key(&trial)
+            && ranked
                 .iter()
                 .position(|&t| t == trial)
                 .is_none_or(|p| p >= pool)
-            {
-                return false;
-            }
+        {
+            return false;
         }
-        self.distinct_top(pool, Some(trial)).contains(&trial)
+        self.distinct_of(&ranked, pool).contains(&trial)
     }
 
     /// The best `k` trials (see [`Search::ranked`]) among those with kept weights and `also`,
@@ -461,8 +461,17 @@ impl Search {
     /// retires later and is a near-copy of two kept ones frees a place, which then goes to the
     /// best trial that still has its weights.
     fn distinct_top(&self, k: usize, also: Option<u32>) -> Vec<u32> {
+        self.distinct_of(&self.kept_ranked(also), k)
+    }
+
+    /// The trials with kept weights and `also`, ranked ([`Search::ranked_among`]).
+    fn kept_ranked(&self, also: Option<u32>) -> Vec<u32> {
         let extra = also.filter(|t| !self.kept.contains_key(t));
-        let ranked = self.ranked_among(self.kept.keys().copied().chain(extra));
+        self.ranked_among(self.kept.keys().copied().chain(extra))
+    }
+
+    /// The first `k` of `ranked` (best first), passing over each near-copy of one already taken.
+    fn distinct_of(&self, ranked: &[u32], k: usize) -> Vec<u32> {
         let params = self.space.params();
         let mut top: Vec<&Trial> = Vec::with_capacity(k);
         for trial in ranked.iter().filter_map(|&t| self.trials.get(t as usize)) {
@@ -483,7 +492,7 @@ impl Search {
         if self.config.cross_validates() {
             let k = self.cv_folds();
             // The offers are made among the kept trials only.
-            let ranked = self.ranked_among(self.kept.keys().copied());
+            let ranked = self.kept_ranked(None);
             self.cv_reserve_ms = self
                 .cv_offers(&ranked, k)
                 .iter()
