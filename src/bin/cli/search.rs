@@ -591,8 +591,10 @@ impl View {
                 folds,
                 candidates,
                 rows,
+                validation_rows,
             } => self.line(format!(
-                "cross-validating {} candidates ({}) on {folds} folds of {rows} train + valid rows",
+                "cross-validating {} candidates ({}) on {folds} folds of {rows} train rows \
+                 (the {validation_rows} valid rows that chose them train every fold)",
                 candidates.len(),
                 candidates
                     .iter()
