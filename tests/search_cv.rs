@@ -159,7 +159,9 @@ fn folds_partition_the_training_rows_and_the_validation_rows_train_every_fold() 
     let key = |x: &[f32]| x.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
     let rows_of = |x: &[f32]| x.chunks(data.inputs()).map(key).collect::<Vec<Vec<u32>>>();
     let valid = rows_of(&data.valid.x);
-    let mut fold_sets: Vec<(Vec<Vec<u32>>, Vec<Vec<u32>>)> = Vec::new();
+    // Each fold's held-out rows and training rows.
+    type Rows = Vec<Vec<u32>>;
+    let mut fold_sets: Vec<(Rows, Rows)> = Vec::new();
     let mut refit_rows = None;
     let mut record = |s: &Search| {
         let d = s.trainer_data();
