@@ -458,7 +458,7 @@ pub fn refit(
 }
 
 /// Fits one baseline on a cross-validation fold: trained on `fold`'s training rows (the other
-/// folds and the validation rows, as [`crate::search::cv::fold_data`] cuts them) and predicting its
+/// folds of train + validation, as [`crate::search::cv::fold_data`] cuts them) and predicting its
 /// held-out rows (`fold.valid_x`). Returns the predictions and the fit time in milliseconds. The
 /// same model and seed as [`fit`]; the test part is not read.
 pub fn fit_fold(

@@ -392,15 +392,15 @@ function sayDataWarnings(warnings) {
 function sayStage(stage) {
   if (!stage) return;
   if (stage.kind === "cv") {
-    progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of the ${stage.rows} training rows; the ${stage.validationRows} validation rows that chose them train every fold and are never scored (${stage.done} done)…`, "info");
+    progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of ${stage.rows} rows (${stage.done} done)…`, "info");
   } else if (stage.kind === "cv-skipped") {
     progress.say(`No cross-validation: ${stage.reason}.`, "info");
   } else if (stage.kind === "bag" && stage.members.length > 1) {
     const k = stage.members[0].models;
     const parts = stage.members.map((m) => `#${m.trial} × ${m.share.toFixed(2)}`).join(", ");
-    progress.say(`The winner is an ensemble of ${stage.members.length} cross-validated trials (${parts}), chosen on their out-of-fold predictions: ${stage.models} networks, each trained on the ${stage.rows} training and validation rows but one held-out fold; evaluating on the test rows…`, "info");
+    progress.say(`The winner is an ensemble of ${stage.members.length} cross-validated trials (${parts}), chosen on their out-of-fold predictions: ${stage.models} networks, each trained on ${k - 1} of ${k} folds of ${stage.rows} rows; evaluating on the test rows…`, "info");
   } else if (stage.kind === "bag") {
-    progress.say(`The winner is the bag of its ${stage.models} fold models (the mean of their outputs, each trained on the ${stage.rows} training and validation rows but one held-out fold); evaluating on the test rows…`, "info");
+    progress.say(`The winner is the bag of its ${stage.models} fold models (the mean of their outputs, each trained on ${stage.models - 1} of ${stage.models} folds of ${stage.rows} rows); evaluating on the test rows…`, "info");
   } else if (stage.kind === "refit") {
     progress.say(stage.diverged ? "The refit of the winner diverged; its search weights are kept." : `Refitted the winner on ${stage.rows} train + validation rows; evaluating on the test rows…`, "info");
   } else if (stage.kind === "baseline-cv") {

@@ -57,7 +57,7 @@ pub struct Row {
     /// the ensemble's out-of-fold score); empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ensemble: Vec<Share>,
-    /// Cross-validated score on held-out folds of the training rows (neural finalists that were
+    /// Cross-validated score on train + validation folds (neural finalists that were
     /// cross-validated, and the baselines fitted on the same folds).
     #[serde(default)]
     pub cv: Option<CvScore>,

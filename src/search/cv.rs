@@ -4,11 +4,8 @@
 //! tie at the best validation score and the tie-break picks among noisy estimates. After the
 //! search phase, the top candidates (by validation objective) are therefore retrained from
 //! scratch — same spec, same seed, the epochs they had trained — on `k` stratified folds of the
-//! training rows, and scored on each held-out fold. The validation rows train every fold model
-//! and are never held out: they chose the candidates (over hundreds or thousands of trials on a
-//! small table), so a score on them favours the candidates that fitted them by chance, and the
-//! more so the more trials were compared. The preparation stays the one fitted on the training
-//! part, and the test part is never read.
+//! training and validation rows together, and scored on each held-out fold. The preparation stays
+//! the one fitted on the training part, and the test part is never read.
 //!
 //! Budget rule (see [`plan`]): with cross-validation on, the search phase ends at `1 - share` of
 //! the epoch budget, and holds back from the time budget the stage's estimated cost for the
@@ -139,14 +136,18 @@ pub struct CvStage {
     pub weights: Vec<Vec<Weights>>,
 }
 
-/// Assigns the training rows of the pool (`train` rows then `valid` rows) to `k` folds,
-/// stratified by class for classification; seeded. The validation rows are in no fold: they
-/// train every fold model ([`fold_data`]) and are never scored (see the module documentation).
+/// Assigns the pool (`train` rows then `valid` rows) to `k` folds, stratified by class for
+/// classification; seeded.
 pub fn folds(data: &TrainData, k: usize, seed: u64) -> Result<Vec<Vec<usize>>, DataError> {
-    let rows: Vec<usize> = (0..data.train_rows()).collect();
-    let labels: Option<Vec<u32>> = data
-        .classification
-        .then(|| data.train_y.iter().map(|&y| y.max(0.0) as u32).collect());
+    let n = data.train_rows() + data.valid_rows();
+    let rows: Vec<usize> = (0..n).collect();
+    let labels: Option<Vec<u32>> = data.classification.then(|| {
+        data.train_y
+            .iter()
+            .chain(&data.valid_y)
+            .map(|&y| y.max(0.0) as u32)
+            .collect()
+    });
     crate::data::split::kfold(&rows, labels.as_deref(), k, seed)
 }
 
@@ -162,9 +163,8 @@ pub fn pool_row(pool: &TrainData, r: usize) -> Option<(&[f32], f32)> {
     }
 }
 
-/// The trainer data of fold `i`: fold `i` is held out; every other fold, and every pool row in
-/// no fold (the validation rows, see [`folds`]), trains. `pool` is the search's train +
-/// validation data; fold rows past its end are skipped.
+/// The trainer data of fold `i`: every other fold trains, fold `i` is held out. `pool` is the
+/// search's train + validation data; fold rows past its end are skipped.
 pub fn fold_data(pool: &TrainData, folds: &[Vec<usize>], i: usize) -> TrainData {
     let mut out = TrainData {
         inputs: pool.inputs,
@@ -185,17 +185,6 @@ pub fn fold_data(pool: &TrainData, folds: &[Vec<usize>], i: usize) -> TrainData 
                 out.train_y.push(y);
             }
         }
-    }
-    let mut in_fold = vec![false; pool.train_rows() + pool.valid_rows()];
-    for &r in folds.iter().flatten() {
-        if let Some(f) = in_fold.get_mut(r) {
-            *f = true;
-        }
-    }
-    let always = (0..in_fold.len()).filter(|&r| !in_fold[r]);
-    for (x, y) in always.filter_map(|r| pool_row(pool, r)) {
-        out.train_x.extend_from_slice(x);
-        out.train_y.push(y);
     }
     out
 }
@@ -383,40 +372,25 @@ mod tests {
     }
 
     #[test]
-    fn folds_partition_the_training_rows_and_the_validation_rows_always_train() {
+    fn folds_partition_the_pool_and_keep_rows_intact() {
         let d = data();
         let f = folds(&d, 3, 5).unwrap();
         let mut all: Vec<usize> = f.iter().flatten().copied().collect();
         all.sort_unstable();
-        // The 8 training rows, each in one fold; the 4 validation rows (8..12) in none.
-        assert_eq!(all, (0..8).collect::<Vec<_>>());
-        // Stratified: each fold holds both classes (4 rows of each over 3 folds).
-        for fold in &f {
-            let classes: Vec<f32> = fold.iter().map(|&r| d.train_y[r]).collect();
-            assert!(classes.contains(&0.0) && classes.contains(&1.0), "{f:?}");
-        }
-        let valid: Vec<(f32, f32)> = (0..4).map(|r| (d.valid_x[2 * r], d.valid_y[r])).collect();
+        assert_eq!(all, (0..12).collect::<Vec<_>>());
         let mut seen = Vec::new();
         for i in 0..3 {
             let fd = fold_data(&d, &f, i);
             assert_eq!(fd.valid_rows(), f[i].len());
             assert_eq!(fd.train_rows() + fd.valid_rows(), 12);
-            let trained: Vec<(f32, f32)> = (0..fd.train_rows())
-                .map(|r| (fd.train_x[2 * r], fd.train_y[r]))
-                .collect();
-            for v in &valid {
-                assert!(
-                    trained.contains(v),
-                    "fold {i} leaves out validation row {v:?}"
-                );
-            }
             for r in 0..fd.valid_rows() {
                 seen.push((fd.valid_x[2 * r], fd.valid_y[r]));
             }
         }
-        // Every training row is held out exactly once, intact; no validation row ever is.
-        let mut expected: Vec<(f32, f32)> =
-            (0..8).map(|r| (d.train_x[2 * r], d.train_y[r])).collect();
+        let mut expected: Vec<(f32, f32)> = (0..8)
+            .map(|r| (d.train_x[2 * r], d.train_y[r]))
+            .chain((0..4).map(|r| (d.valid_x[2 * r], d.valid_y[r])))
+            .collect();
         seen.sort_by(|a, b| a.0.total_cmp(&b.0));
         expected.sort_by(|a, b| a.0.total_cmp(&b.0));
         assert_eq!(seen, expected);

@@ -1,8 +1,8 @@
 //! Ensemble selection over the cross-validated finalists.
 //!
 //! The cross-validation stage trains each of its candidates once per fold, so every candidate
-//! has an out-of-fold prediction for every training row (the validation rows are in no fold;
-//! see [`super::cv`]): the prediction of the fold model that did not train on that row. From these, greedy forward selection with replacement
+//! has an out-of-fold prediction for every row of train + validation: the prediction of the fold
+//! model that did not train on that row. From these, greedy forward selection with replacement
 //! (Caruana et al., "Ensemble selection from libraries of models", ICML 2004; the ensemble of
 //! auto-sklearn and AutoGluon) builds the ensemble: start empty, and in each of [`ROUNDS`]
 //! rounds add the candidate whose addition gives the best out-of-fold objective of the mean;

@@ -161,12 +161,8 @@ pub enum Event {
         folds: u32,
         /// Trials cross-validated, best validation objective first.
         candidates: Vec<u32>,
-        /// Rows cut into folds: the training rows (never test).
+        /// Rows cut into folds (train + validation; never test).
         rows: usize,
-        /// Validation rows, in no fold: they train every fold model and are never scored
-        /// (they chose the candidates; see [`super::cv`]).
-        #[serde(default)]
-        validation_rows: usize,
     },
     /// Cross-validation was on but did not run (why: too few rows, no candidate, no budget).
     CrossValidationSkipped {
@@ -187,9 +183,8 @@ pub enum Event {
         diverged: bool,
     },
     /// A baseline was cross-validated on the folds the networks were cross-validated on (fitted
-    /// on the other folds and the validation rows, scored on each held-out fold of the training
-    /// rows; never the test part), or could not be; the leaderboard then places it by its
-    /// validation score.
+    /// on the other folds of train + validation, scored on each held-out one; never the test
+    /// part), or could not be; the leaderboard then places it by its validation score.
     BaselineCrossValidated {
         /// Baseline name.
         name: String,
@@ -233,8 +228,8 @@ pub enum Event {
         trial: u32,
         /// Networks in all (one per fold and member).
         models: u32,
-        /// Rows of train + validation (each model trained on all of them but one fold of the
-        /// training rows).
+        /// Rows of train + validation the folds were drawn from (each model trained on all but
+        /// one fold of them).
         rows: usize,
         /// Each member's trial, share and fold models (one member for a bag).
         #[serde(default)]

@@ -79,7 +79,7 @@ pub struct SearchConfig {
     /// With cross-validation, the winner becomes the bag of its fold models: the `k` networks
     /// the stage trained on `k - 1` folds each, whose mean output is the model tested, exported
     /// and used for predictions (cross-validation bagging). Each member was trained on most of
-    /// train + validation (all but one fold of the training rows), and averaging them lowers the variance of one network trained on
+    /// train + validation, and averaging them lowers the variance of one network trained on
     /// few rows. Off (or when the winner diverged on a fold), the winner is one network, refit
     /// as [`SearchConfig::refit`] says.
     #[serde(default = "default_bag")]

@@ -151,23 +151,23 @@ pub fn details(
             format!(
                 "The winner is an ensemble of {} cross-validated trials ({}), chosen by greedy \
                  selection on their out-of-fold predictions; each predicts as the mean of its \
-                 fold models, {} networks in all, each trained on the train + validation rows \
-                 but one held-out fold of the training rows. The edges show this trial's first \
-                 fold model; the boundary and the matrix are the ensemble's, and the matrix \
-                 counts validation rows every one of them trained on. Its held-out scores are \
-                 the out-of-fold and test ones on the leaderboard.",
+                 fold models, {} networks in all, each trained on one cross-validation fold's \
+                 share of the train + validation rows. The edges show this trial's first fold \
+                 model; the boundary and the matrix are the ensemble's, and the matrix counts \
+                 rows most of them trained on. Its held-out scores are the out-of-fold and test \
+                 ones on the leaderboard.",
                 e.members.len(),
                 parts.join(", "),
                 members.len()
             )
         } else {
             format!(
-                "The winner is the bag of its {} fold models: the same network trained on the \
-                 train + validation rows but one held-out fold of the training rows, predicting \
+                "The winner is the bag of its {} fold models: the same network trained on each \
+                 cross-validation fold's share of the train + validation rows, predicting \
                  together (the mean of their outputs). The edges show the first of them; the \
-                 boundary and the matrix are the bag's, and the matrix counts validation rows \
-                 every one of them trained on. Its held-out scores are the cross-validated and \
-                 test ones on the leaderboard.",
+                 boundary and the matrix are the bag's, and the matrix counts rows most of them \
+                 trained on. Its held-out scores are the cross-validated and test ones on the \
+                 leaderboard.",
                 members.len()
             )
         };

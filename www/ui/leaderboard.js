@@ -33,7 +33,7 @@ export class Leaderboard {
     const s = run.higherIsBetter ? "acc." : "RMSE";
     const s2 = run.higherIsBetter ? "test F1" : "test R²";
     const cols = ["#", "model", "kind", "params", "epochs", `val. ${s}`, `CV ${s}`, `test ${s}`, s2, "train time", "state"];
-    const titles = { 6: "Mean over the held-out folds of the training rows (the top candidates only; the validation rows that chose them train every fold)" };
+    const titles = { 6: "Mean over the held-out folds of train + validation (the top candidates only)" };
     return el("thead", {}, el("tr", {}, cols.map((c, i) => el("th", { scope: "col", class: i >= 3 && i <= 9 ? "num" : "", title: titles[i] ?? null }, c))), final);
   }
 

@@ -591,10 +591,8 @@ impl View {
                 folds,
                 candidates,
                 rows,
-                validation_rows,
             } => self.line(format!(
-                "cross-validating {} candidates ({}) on {folds} folds of {rows} train rows \
-                 (the {validation_rows} valid rows that chose them train every fold)",
+                "cross-validating {} candidates ({}) on {folds} folds of {rows} train + valid rows",
                 candidates.len(),
                 candidates
                     .iter()

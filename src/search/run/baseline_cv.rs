@@ -1,6 +1,6 @@
 //! The baselines' cross-validation, as methods of [`Search`]. After the networks were
-//! cross-validated, each baseline is fitted on the same folds (the other folds of the training
-//! rows, and the validation rows) and scored on each held-out fold, one fold of one baseline per step and outside the time budget, like
+//! cross-validated, each baseline is fitted on the same folds of train + validation and scored
+//! on each held-out fold, one fold of one baseline per step and outside the time budget, like
 //! its other fits. The leaderboard then ranks baselines and networks by the same kind of
 //! estimate, on the same rows. A baseline too costly to fit on every fold
 //! ([`BaselineKind::not_cross_validated_because`]) is placed by its validation score. The test part is

@@ -92,18 +92,14 @@ impl Search {
             return self.after_cv();
         }
         let pool = self.data.train_data();
-        let n = pool.train_rows();
-        let k = self.cv_folds();
+        let n = pool.train_rows() + pool.valid_rows();
+        let k = (self.config.cv_folds as usize).min(n);
         let skip = |s: &mut Search, events: &mut Vec<Event>, reason: String| {
             events.push(Event::CrossValidationSkipped { reason });
             s.after_cv();
         };
         if k < 2 {
-            return skip(
-                self,
-                events,
-                format!("{n} training rows are too few for folds"),
-            );
+            return skip(self, events, format!("{n} rows are too few for folds"));
         }
         let folds = match self.cv_fold_rows(&pool, k) {
             Ok(f) => f,
@@ -137,7 +133,6 @@ impl Search {
             folds: k as u32,
             candidates: taken.iter().map(|o| o.trial).collect(),
             rows: n,
-            validation_rows: pool.valid_rows(),
         });
         self.cv = Some(CvStage {
             folds,
@@ -154,9 +149,9 @@ impl Search {
         self.set_phase(Phase::CrossValidating);
     }
 
-    /// The `k` folds of `pool`'s training rows (`pool` is the search's train + validation
-    /// data; see [`cv::folds`]) the networks are cross-validated on, and then the baselines:
-    /// seeded by the run's seed, so a resumed search cuts the same ones.
+    /// The `k` folds of `pool` (the search's train + validation data) the networks are
+    /// cross-validated on, and then the baselines: seeded by the run's seed, so a resumed
+    /// search cuts the same ones.
     pub fn cv_fold_rows(
         &self,
         pool: &crate::model::TrainData,
@@ -168,20 +163,19 @@ impl Search {
         cv::folds(pool, k, seed)
     }
 
-    /// Folds the stage will use (at most one per training row).
+    /// Folds the stage will use.
     pub(super) fn cv_folds(&self) -> usize {
-        (self.config.cv_folds as usize).min(self.data.train.rows())
+        let n = self.data.train.rows() + self.data.valid.rows();
+        (self.config.cv_folds as usize).min(n)
     }
 
     /// The cross-validation candidates among `ranked` trials, with their estimated cost over
-    /// `k` folds: the trial's own measured training time, scaled by the fold models' training
-    /// rows (`k - 1` folds of the training rows, and the validation rows) over the search's, `k`
-    /// times. Only trials whose search-phase weights are kept qualify: the winner's leaderboard
-    /// row takes its validation metrics from them.
+    /// `k` folds: the trial's own measured training time, scaled by `k - 1` and by the fold's
+    /// training rows over the search's. Only trials whose search-phase weights are kept qualify:
+    /// the winner's leaderboard row takes its validation metrics from them.
     pub(super) fn cv_offers(&self, ranked: &[u32], k: usize) -> Vec<Offer> {
-        let (t, v) = (self.data.train.rows() as f64, self.data.valid.rows() as f64);
-        let fold_rows = t * k.saturating_sub(1) as f64 / k.max(1) as f64 + v;
-        let scale = k as f64 * fold_rows / t.max(1.0);
+        let n = self.data.train.rows() + self.data.valid.rows();
+        let scale = k.saturating_sub(1) as f64 * n as f64 / self.data.train.rows().max(1) as f64;
         ranked
             .iter()
             .filter(|t| self.kept.contains_key(t))
