@@ -425,12 +425,7 @@ impl Search {
     /// The best `finalists` retired trials with kept weights, no two of them near-copies (see
     /// [`Search::distinct_top`]).
     pub(super) fn finalist_ids(&self) -> Vec<u32> {
-        self.distinct_top(self.config.finalists.max(1), None)
-    }
-
-    /// The trials whose weights stay kept: the finalists and cross-validation candidates.
-    pub(super) fn kept_ids(&self) -> Vec<u32> {
-        self.distinct_top(self.kept_pool(), None)
+        self.distinct_top(self.config.finalists.max(1))
     }
 
     /// Whether `trial`, retiring, earns one of the kept places.
@@ -452,16 +447,15 @@ impl Search {
         self.distinct_of(&ranked, pool).contains(&trial)
     }
 
-    /// The best `k` trials (see [`Search::ranked`]) among those with kept weights and `also`,
-    /// leaving out each one that is a near-copy ([`near_copy`]) of a better one already taken.
+    /// The best `k` trials (see [`Search::ranked`]) among those with kept weights, leaving out each one that is a near-copy ([`near_copy`]) of a better one already taken.
     ///
     /// Only trials with kept weights compete, since a finalist or candidate needs them. A
     /// retired trial's objective no longer changes, so without near-copies a trial that earned
     /// no place when it retired never earns one later. With them it can: a better trial that
     /// retires later and is a near-copy of two kept ones frees a place, which then goes to the
     /// best trial that still has its weights.
-    fn distinct_top(&self, k: usize, also: Option<u32>) -> Vec<u32> {
-        self.distinct_of(&self.kept_ranked(also), k)
+    fn distinct_top(&self, k: usize) -> Vec<u32> {
+        self.distinct_of(&self.kept_ranked(None), k)
     }
 
     /// The trials with kept weights and `also`, ranked ([`Search::ranked_among`]).
@@ -488,18 +482,21 @@ impl Search {
         top.iter().map(|t| t.id).collect()
     }
 
+    /// Keeps the weights of the distinct top `kept_pool` trials (the finalists and
+    /// cross-validation candidates; see [`Search::distinct_top`]) and, with weight inheritance,
+    /// of the parents; with cross-validation, re-estimates the stage's reserve from the offers
+    /// among the kept trials.
     pub(super) fn prune_kept(&mut self) {
+        let ranked = self.kept_ranked(None);
         if self.config.cross_validates() {
             let k = self.cv_folds();
-            // The offers are made among the kept trials only.
-            let ranked = self.kept_ranked(None);
             self.cv_reserve_ms = self
                 .cv_offers(&ranked, k)
                 .iter()
                 .map(|o| o.estimate_ms)
                 .sum();
         }
-        let finalists = self.kept_ids();
+        let finalists = self.distinct_of(&ranked, self.kept_pool());
         let parents: Vec<u32> = match &self.sampler {
             Sampler::Evolution(e) if self.config.inherit() => {
                 e.population().map(|o| o.trial).collect()
