@@ -225,7 +225,7 @@ impl Search {
         if waiting.len() <= self.config.resident_waiting {
             return Ok(());
         }
-        self.best_first(&mut waiting);
+        self.best_first(&mut waiting, true);
         for trial in waiting.into_iter().skip(self.config.resident_waiting / 2) {
             if let Some(&id) = self.live.get(&trial) {
                 let parked = self.parked_form(trial, id, false, trainer).await?;
@@ -237,15 +237,25 @@ impl Search {
         Ok(())
     }
 
-    /// Sorts trials by their latest validation objective, best first (ties by id).
-    fn best_first(&self, trials: &mut [u32]) {
+    /// Sorts trials by their latest validation objective, best first (ties by id): in the order
+    /// the schedulers promote in ([`Objective::rung_cmp`]) when `rung_order`, else in the
+    /// ranking's order.
+    fn best_first(&self, trials: &mut [u32], rung_order: bool) {
         let objective = |t: u32| {
             self.trials
                 .get(t as usize)
                 .and_then(|tr| tr.objective())
                 .unwrap_or(Objective::WORST)
         };
-        trials.sort_by(|&a, &b| objective(a).cmp(&objective(b)).then(a.cmp(&b)));
+        trials.sort_by(|&a, &b| {
+            let (a_obj, b_obj) = (objective(a), objective(b));
+            let order = if rung_order {
+                a_obj.rung_cmp(&b_obj)
+            } else {
+                a_obj.cmp(&b_obj)
+            };
+            order.then(a.cmp(&b))
+        });
     }
 
     pub(super) async fn start_trial<T: Trainer>(
@@ -516,7 +526,7 @@ impl Search {
         running.extend(self.parked.keys().copied());
         // Best first, so that few parked trials are finalists when they retire (and need their
         // weights back).
-        self.best_first(&mut running);
+        self.best_first(&mut running, false);
         let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
         for trial in running {
             let status = if active.contains(&trial) {

@@ -42,6 +42,18 @@ impl Objective {
             .total_cmp(&key(other.primary))
             .then(key(self.secondary).total_cmp(&key(other.secondary)))
     }
+
+    /// The order of the multi-fidelity schedulers' rung decisions: validation loss first, then
+    /// the metric. After a few epochs on a small validation part, the error rate moves in steps
+    /// of one row and many candidates tie; the loss is continuous and also ranks how confidently
+    /// each one is right. (For regression the loss is the squared error, which orders like RMSE.)
+    pub fn rung_cmp(&self, other: &Objective) -> Ordering {
+        let flip = |o: &Objective| Objective {
+            primary: o.secondary,
+            secondary: o.primary,
+        };
+        flip(self).cmp(&flip(other))
+    }
 }
 
 /// What a sampler knows about one evaluated trial.

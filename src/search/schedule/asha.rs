@@ -3,7 +3,8 @@
 //!
 //! Rungs sit at `min_epochs · ηᵏ` epochs (`k = 0..=s_max`, the top one at `max_epochs`). Whenever a
 //! training slot is free, the scheduler looks from the top rung down for a trial that is in the
-//! best `⌊|rung k| / η⌋` of its rung and not yet promoted, and promotes it — the trial *continues*
+//! best `⌊|rung k| / η⌋` of its rung (by validation loss, then the metric:
+//! [`Objective::rung_cmp`]) and not yet promoted, and promotes it — the trial *continues*
 //! training from its weights up to the next rung's epochs. Only when nothing is promotable does a
 //! new trial start at the bottom rung. Trials are never explicitly stopped: a trial that is not
 //! promoted simply waits; at the end of the search it counts as pruned.
@@ -79,7 +80,12 @@ impl Asha {
                     continue;
                 }
                 let mut order: Vec<usize> = (0..rung.len()).collect();
-                order.sort_by(|&a, &b| rung[a].1.cmp(&rung[b].1).then(rung[a].0.cmp(&rung[b].0)));
+                order.sort_by(|&a, &b| {
+                    rung[a]
+                        .1
+                        .rung_cmp(&rung[b].1)
+                        .then(rung[a].0.cmp(&rung[b].0))
+                });
                 if let Some(&i) = order.iter().take(quota).find(|&&i| !rung[i].2) {
                     found = Some((k, i));
                     break;
@@ -207,5 +213,28 @@ mod tests {
         };
         assert_eq!(first, 3, "the best of trials 0..=3 is trial 3");
         assert!(asha.active().contains(&(first, 3)));
+    }
+
+    #[test]
+    fn promotes_by_validation_loss_before_the_error_rate() {
+        let f = Fidelity {
+            min_epochs: 1,
+            max_epochs: 9,
+            eta: 3,
+        };
+        let mut asha = Asha::new(f, 3);
+        for t in 0..3 {
+            asha.start(t, 1);
+        }
+        // Trial 0 has the lowest error rate (one validation row better) but has hardly learnt;
+        // trial 1 is right about as often and far more confidently.
+        let objectives = [(0.0, 1.05), (1.0 / 30.0, 0.12), (1.0 / 30.0, 0.6)];
+        for (t, &(primary, secondary)) in objectives.iter().enumerate() {
+            asha.report(t as u32, 1, Objective { primary, secondary }, false);
+        }
+        match asha.promotions().as_slice() {
+            [Action::Promote { trial, .. }] => assert_eq!(*trial, 1),
+            other => panic!("expected one promotion, got {other:?}"),
+        }
     }
 }

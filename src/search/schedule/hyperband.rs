@@ -5,7 +5,8 @@
 //! `r = R η⁻ˢ` epochs; at rung `i` it keeps `nᵢ = ⌊n η⁻ⁱ⌋` candidates trained to `r ηⁱ` epochs.
 //! Successive halving is the single most aggressive bracket (`s = s_max`). Brackets repeat while
 //! the budget lasts. A rung's whole population trains together; when all its members have reached
-//! the rung's epochs, the best `nᵢ₊₁` (by validation objective) continue and the rest are pruned.
+//! the rung's epochs, the best `nᵢ₊₁` (by validation loss, then the metric:
+//! [`Objective::rung_cmp`]) continue and the rest are pruned.
 
 use super::{Action, Bracket, Fidelity, Plan, Rung};
 use crate::search::sampler::Objective;
@@ -126,7 +127,7 @@ impl Hyperband {
             .iter()
             .filter_map(|&(t, r)| r.map(|(o, d)| (t, o, d)))
             .collect();
-        ranked.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)).then(a.0.cmp(&b.0)));
+        ranked.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.rung_cmp(&b.1)).then(a.0.cmp(&b.0)));
         let rung_epochs = bracket.rungs[self.rung].epochs;
         let mut actions = Vec::new();
         if let Some(next) = bracket.rungs.get(self.rung + 1) {
@@ -269,5 +270,39 @@ mod tests {
             .collect();
         assert_eq!(promoted, vec![0, 1, 2]);
         assert_eq!(hb.active(), vec![(0, 3), (1, 3), (2, 3)]);
+    }
+
+    #[test]
+    fn a_rung_keeps_the_lowest_validation_losses() {
+        let f = Fidelity {
+            min_epochs: 1,
+            max_epochs: 9,
+            eta: 3,
+        };
+        let mut hb = Hyperband::new(f, true);
+        let mut started = 0;
+        while let Some(target) = hb.wants_new() {
+            hb.start(started, target);
+            started += 1;
+        }
+        // Trials 0–2 have the lowest error rate but the highest losses; losses fall with the
+        // trial number from 4 onwards, so 8, 7 and 6 have the three lowest.
+        let mut actions = Vec::new();
+        for t in 0..9u32 {
+            let o = Objective {
+                primary: if t < 3 { 0.0 } else { 1.0 / 30.0 },
+                secondary: if t < 3 { 2.0 } else { 1.0 - t as f64 / 10.0 },
+            };
+            actions.extend(hb.report(t, 1, o, false));
+        }
+        let mut promoted: Vec<u32> = actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Promote { trial, .. } => Some(*trial),
+                _ => None,
+            })
+            .collect();
+        promoted.sort_unstable();
+        assert_eq!(promoted, vec![6, 7, 8]);
     }
 }
