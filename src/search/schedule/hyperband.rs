@@ -233,21 +233,27 @@ mod tests {
         }
     }
 
-    #[test]
-    fn rungs_promote_the_best_and_continue() {
+    /// Successive halving over 1–9 epochs (η = 3) with its first rung started: trials 0, 1, …
+    /// each at the epochs the scheduler asked for (returned in order).
+    fn halving_started() -> (Hyperband, Vec<u32>) {
         let f = Fidelity {
             min_epochs: 1,
             max_epochs: 9,
             eta: 3,
         };
         let mut hb = Hyperband::new(f, true);
-        let mut started = 0;
+        let mut targets = Vec::new();
         while let Some(target) = hb.wants_new() {
-            assert_eq!(target, 1);
-            hb.start(started, target);
-            started += 1;
+            hb.start(targets.len() as u32, target);
+            targets.push(target);
         }
-        assert_eq!(started, 9);
+        (hb, targets)
+    }
+
+    #[test]
+    fn rungs_promote_the_best_and_continue() {
+        let (mut hb, targets) = halving_started();
+        assert_eq!(targets, vec![1; 9]);
         let mut actions = Vec::new();
         for t in 0..9u32 {
             let o = Objective {
@@ -274,17 +280,8 @@ mod tests {
 
     #[test]
     fn a_rung_keeps_the_lowest_validation_losses() {
-        let f = Fidelity {
-            min_epochs: 1,
-            max_epochs: 9,
-            eta: 3,
-        };
-        let mut hb = Hyperband::new(f, true);
-        let mut started = 0;
-        while let Some(target) = hb.wants_new() {
-            hb.start(started, target);
-            started += 1;
-        }
+        let (mut hb, targets) = halving_started();
+        assert_eq!(targets.len(), 9);
         // Trials 0–2 have the lowest error rate but the highest losses; losses fall with the
         // trial number from 4 onwards, so 8, 7 and 6 have the three lowest.
         let mut actions = Vec::new();
