@@ -3,6 +3,7 @@
 //! weights of finalists and evolution parents.
 
 use super::*;
+use std::cmp::Ordering;
 
 impl Search {
     /// Whether the search phase may go on, and the candidate-epochs it has left. With
@@ -225,7 +226,7 @@ impl Search {
         if waiting.len() <= self.config.resident_waiting {
             return Ok(());
         }
-        self.best_first(&mut waiting, true);
+        self.best_first(&mut waiting, Objective::rung_cmp);
         for trial in waiting.into_iter().skip(self.config.resident_waiting / 2) {
             if let Some(&id) = self.live.get(&trial) {
                 let parked = self.parked_form(trial, id, false, trainer).await?;
@@ -237,25 +238,17 @@ impl Search {
         Ok(())
     }
 
-    /// Sorts trials by their latest validation objective, best first (ties by id): in the order
-    /// the schedulers promote in ([`Objective::rung_cmp`]) when `rung_order`, else in the
-    /// ranking's order.
-    fn best_first(&self, trials: &mut [u32], rung_order: bool) {
+    /// Sorts trials by their latest validation objective in `order`, best first (ties by id):
+    /// [`Objective::rung_cmp`], the order the schedulers promote in, or [`Objective::cmp`], the
+    /// ranking's.
+    fn best_first(&self, trials: &mut [u32], order: fn(&Objective, &Objective) -> Ordering) {
         let objective = |t: u32| {
             self.trials
                 .get(t as usize)
                 .and_then(|tr| tr.objective())
                 .unwrap_or(Objective::WORST)
         };
-        trials.sort_by(|&a, &b| {
-            let (a_obj, b_obj) = (objective(a), objective(b));
-            let order = if rung_order {
-                a_obj.rung_cmp(&b_obj)
-            } else {
-                a_obj.cmp(&b_obj)
-            };
-            order.then(a.cmp(&b))
-        });
+        trials.sort_by(|&a, &b| order(&objective(a), &objective(b)).then(a.cmp(&b)));
     }
 
     pub(super) async fn start_trial<T: Trainer>(
@@ -526,7 +519,7 @@ impl Search {
         running.extend(self.parked.keys().copied());
         // Best first, so that few parked trials are finalists when they retire (and need their
         // weights back).
-        self.best_first(&mut running, false);
+        self.best_first(&mut running, Objective::cmp);
         let active: Vec<u32> = self.scheduler.active().iter().map(|&(t, _)| t).collect();
         for trial in running {
             let status = if active.contains(&trial) {
