@@ -73,7 +73,8 @@ pub struct SearchConfig {
     pub cv_candidates: usize,
     /// Most of the budgets reserved for cross-validation: the search phase ends at
     /// `1 - cv_share` of the epoch budget, and holds back from the time budget the stage's
-    /// estimated cost for the current top candidates, at most `cv_share` of it.
+    /// estimated cost for the current top candidates with a margin
+    /// ([`super::cv::RESERVE_MARGIN`]), at most `cv_share` of it.
     #[serde(default = "default_cv_share")]
     pub cv_share: f64,
     /// With cross-validation, the winner becomes the bag of its fold models: the `k` networks

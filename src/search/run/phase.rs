@@ -11,13 +11,14 @@ impl Search {
     pub(super) fn budget_left(&self) -> (bool, Option<u64>) {
         let b = self.config.budget;
         let share = self.config.search_share();
-        // Time: the stage's estimated cost for the current top candidates is held back, at most
-        // `cv_share` of the budget (a reserve the stage could not use would be lost).
+        // Time: the stage's estimated cost for the current top candidates, with a margin
+        // ([`cv::RESERVE_MARGIN`]), is held back, at most `cv_share` of the budget (a reserve the
+        // stage could not use would be lost).
         // A step cannot be cut short, so the phase also ends when one more step as long as the
         // latest would run into that reserve.
         let time_ok = b.seconds.is_none_or(|s| {
             if self.config.cross_validates() {
-                let reserve = self.cv_reserve_ms.min(s * 1000.0 * self.config.cv_share);
+                let reserve = cv::reserve_ms(self.cv_reserve_ms, s * 1000.0, self.config.cv_share);
                 cv::search_may_go_on(self.elapsed_ms, self.last_step_ms, reserve, s * 1000.0)
             } else {
                 self.elapsed_ms < s * 1000.0
