@@ -212,11 +212,13 @@ pub struct Offer {
 
 /// How many times its estimated cost the search phase holds back for the stage (within
 /// `cv_share` of the time budget). The estimate adds up each candidate's share of the search
-/// steps it trained in, eight candidates together; a fold trains six or fewer, and each fold
-/// also adds and reads out its networks. Measured per fold against that estimate (60 s runs,
-/// two cores, CPU trainer): 1.5 to 1.6 times on wine (about 0.4 s for the whole stage), 1.15 on
-/// breast cancer, 1.01 on digits. Without a margin, wine's first fold ran over the estimate, and
-/// dropping candidates after it (a fold of fewer candidates was no shorter) left one of six.
+/// steps it trained in ([`super::run::time_shares`]), with the candidates trained together in
+/// a step; a fold trains six or fewer, and each fold also adds its networks and reads their
+/// weights out. Measured per fold against the estimate (60 s runs, two cores, CPU trainer):
+/// 0.89× on wine seed 1 (0.5 s for the whole stage), 1.17× on breast cancer seed 3's first fold,
+/// and 1.4–1.8× on its later folds, once fewer candidates train together (they keep two cores
+/// less busy). When steps were shared equally among their candidates, wine's folds took 1.6× the
+/// estimate; without a margin the stage then dropped five of six candidates.
 pub const RESERVE_MARGIN: f64 = 2.0;
 
 /// The time (ms) the search phase holds back for the stage under a time budget of `budget_ms`:

@@ -38,6 +38,9 @@ use std::sync::Arc;
 mod baseline_cv;
 mod phase;
 mod stages;
+mod time_shares;
+
+pub use time_shares::time_shares;
 
 /// Everything that defines a search run (together with the data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -239,10 +242,11 @@ pub struct Trial {
     /// Metrics of every epoch trained.
     pub curve: Vec<EpochMetrics>,
     /// Training time attributed to this trial in the search phase (its share of each group's
-    /// wall time).
+    /// wall time, by [`time_shares`]).
     pub train_ms: f64,
     /// Training time spent after the search phase on networks of this trial's spec: its fold
-    /// models in cross-validation (its share of each group's wall time) and a refit.
+    /// models in cross-validation (its share of each group's wall time, by [`time_shares`]) and
+    /// a refit.
     #[serde(default)]
     pub retrain_ms: f64,
     /// Cross-validated score, when the trial was a cross-validation finalist.

@@ -127,9 +127,17 @@ impl Search {
             .collect::<Result<_, _>>()?;
         let t0 = now_ms();
         let results = trainer.train(&ids, k).await?;
-        let share = (now_ms() - t0) / group.len() as f64;
+        let rows = self.data.train.rows();
+        let costs: Vec<f64> = group
+            .iter()
+            .zip(&results)
+            .map(|(&(t, _), curve)| {
+                self.trials[t as usize].spec.epoch_cost(rows) * curve.len() as f64
+            })
+            .collect();
+        let shares = time_shares(now_ms() - t0, &costs);
         let mut reached = Vec::new();
-        for (&(trial, target), curve) in group.iter().zip(results) {
+        for ((&(trial, target), curve), share) in group.iter().zip(results).zip(shares) {
             let tr = &mut self.trials[trial as usize];
             tr.train_ms += share;
             self.epochs_used += curve.len() as u64;
