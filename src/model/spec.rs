@@ -349,7 +349,7 @@ impl Spec {
     /// of every parameter (50 each) and a fixed 120,000. It shares a step's measured time among
     /// the candidates trained together in it. The per-batch terms were fitted to the CPU trainer
     /// on two cores (wine, 106 rows): measured per epoch, from one hidden layer of 8 units at
-    /// batch 64 (0.013 ms) to four of 512 at batch 16 (19.8 ms), the model is within 1.5× of
+    /// batch 64 (0.013 ms) to four of 512 at batch 16 (19.8 ms), the model is within 1.6× of
     /// every measurement; an equal share per candidate was off by up to 1,500×.
     pub fn epoch_cost(&self, rows: usize) -> f64 {
         let batches = rows.div_ceil(self.batch_size.max(1) as usize) as f64;
