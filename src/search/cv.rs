@@ -12,10 +12,10 @@
 //! current top candidates times [`RESERVE_MARGIN`] (at most `share` of it; a fixed reserve would
 //! mostly go unused on small data, where retraining a few candidates takes seconds); since a step
 //! cannot be cut short, the phase ends when one more step as long as the latest would run into
-//! that reserve ([`search_may_go_on`]). The stage then takes candidates in validation order while their
-//! estimated cost fits into what is left of the whole budget after closing the search phase
-//! (time estimated from each trial's own measured training time, scaled to the fold's rows); the
-//! top candidate is always taken or the stage is skipped. All taken candidates train together,
+//! that reserve ([`search_may_go_on`]). The stage then takes candidates in validation order
+//! while their estimated cost fits into what is left of the whole budget after closing the
+//! search phase (time estimated from each trial's own measured training time, scaled to the
+//! fold's rows); the top candidate is always taken or the stage is skipped. All taken candidates train together,
 //! one fold per step; after each fold the estimate is corrected by the measured time and the
 //! lowest candidates are dropped when the rest would not fit any more (the top one is never
 //! dropped, so a started stage always ends with at least one comparable result).
