@@ -15,10 +15,10 @@
 //! that reserve ([`search_may_go_on`]). The stage then takes candidates in validation order
 //! while their estimated cost fits into what is left of the whole budget after closing the
 //! search phase (time estimated from each trial's own measured training time, scaled to the
-//! fold's rows); the top candidate is always taken or the stage is skipped. All taken candidates train together,
-//! one fold per step; after each fold the estimate is corrected by the measured time and the
-//! lowest candidates are dropped when the rest would not fit any more (the top one is never
-//! dropped, so a started stage always ends with at least one comparable result).
+//! fold's rows); the top candidate is always taken or the stage is skipped. All taken candidates
+//! train together, one fold per step; after each fold the estimate is corrected by the measured
+//! time and the lowest candidates are dropped when the rest would not fit any more (the top one
+//! is never dropped, so a started stage always ends with at least one comparable result).
 //!
 //! With bagging on (`SearchConfig::bag`, the default), the stage also keeps each candidate's
 //! weights after every fold ([`CvStage::weights`]); when it ends, the winner becomes an ensemble
