@@ -40,7 +40,7 @@ mod phase;
 mod stages;
 mod time_shares;
 
-pub use time_shares::time_shares;
+pub use time_shares::{shares_by_work, time_shares};
 
 /// Everything that defines a search run (together with the data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -127,15 +127,12 @@ impl Search {
             .collect::<Result<_, _>>()?;
         let t0 = now_ms();
         let results = trainer.train(&ids, k).await?;
-        let rows = self.data.train.rows();
-        let costs: Vec<f64> = group
+        let elapsed = now_ms() - t0;
+        let work = group
             .iter()
             .zip(&results)
-            .map(|(&(t, _), curve)| {
-                self.trials[t as usize].spec.epoch_cost(rows) * curve.len() as f64
-            })
-            .collect();
-        let shares = time_shares(now_ms() - t0, &costs);
+            .map(|(&(t, _), curve)| (&self.trials[t as usize].spec, curve.len()));
+        let shares = shares_by_work(elapsed, self.data.train.rows(), work);
         let mut reached = Vec::new();
         for ((&(trial, target), curve), share) in group.iter().zip(results).zip(shares) {
             let tr = &mut self.trials[trial as usize];

@@ -353,17 +353,14 @@ impl Search {
             let group: Vec<CandidateId> = active.iter().map(|&i| ids[i]).collect();
             let t1 = now_ms();
             let results = trainer.train(&group, k).await?;
+            let elapsed = now_ms() - t1;
             let held_out = stage.folds.get(stage.next).map_or(0, Vec::len);
             let rows = (self.data.train.rows() + self.data.valid.rows()).saturating_sub(held_out);
-            let costs: Vec<f64> = active
+            let work = active
                 .iter()
                 .zip(&results)
-                .map(|(&i, curve)| {
-                    let spec = &self.trials[stage.candidates[i] as usize].spec;
-                    spec.epoch_cost(rows) * curve.len() as f64
-                })
-                .collect();
-            let shares = time_shares(now_ms() - t1, &costs);
+                .map(|(&i, curve)| (&self.trials[stage.candidates[i] as usize].spec, curve.len()));
+            let shares = shares_by_work(elapsed, rows, work);
             for ((&i, curve), share) in active.iter().zip(results).zip(shares) {
                 if let Some(tr) = self.trials.get_mut(stage.candidates[i] as usize) {
                     tr.retrain_ms += share;
