@@ -1,5 +1,6 @@
-//! The classical baselines on real data: every one of a task fits, naive Bayes copes with
-//! features that are constant within a class, and a refit learns from train + validation.
+//! The classical baselines on real data: every one of a task fits, logistic regression is
+//! regularised, naive Bayes copes with features that are constant within a class, and a refit
+//! learns from train + validation.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -30,6 +31,24 @@ fn every_classification_baseline_fits_digits() {
             0.8
         };
         assert!(acc > floor, "{}: validation accuracy {acc}", kind.name());
+    }
+}
+
+#[test]
+fn logistic_regression_is_regularised_so_it_generalises_on_nearly_separable_data() {
+    // Breast cancer is nearly linearly separable: unpenalised, the fit chased large weights and
+    // scored 0.92 on seed 3's validation rows; with L2 (C = 1) it scores above 0.96 on each split.
+    let table = builtin::load("breast_cancer", &Default::default()).unwrap();
+    for seed in 1..=3 {
+        let options = PrepareOptions {
+            seed,
+            ..Default::default()
+        };
+        let data = prepare(&table, &options).unwrap();
+        let f =
+            fit(BaselineKind::LogisticRegression, &data, seed).unwrap_or_else(|e| panic!("{e}"));
+        let acc = valid_accuracy(&f.valid, &data);
+        assert!(acc > 0.96, "seed {seed}: validation accuracy {acc}");
     }
 }
 
