@@ -244,4 +244,11 @@ impl Trainer for Backend {
             Backend::Cpu(t) => t.restore(spec, state),
         }
     }
+
+    fn parallelism(&self) -> usize {
+        match self {
+            Backend::Gpu(t) => t.parallelism(),
+            Backend::Cpu(t) => t.parallelism(),
+        }
+    }
 }

@@ -187,6 +187,15 @@ fn results_do_not_depend_on_threads_or_runs() {
 }
 
 #[test]
+fn the_trainer_reports_how_many_candidates_train_at_once() {
+    // The search models a group's time as the schedule of its candidates on these threads.
+    let d = data(40, 3, 2, 1);
+    assert_eq!(CpuTrainer::new(d.clone()).with_threads(1).parallelism(), 1);
+    assert_eq!(CpuTrainer::new(d.clone()).with_threads(3).parallelism(), 3);
+    assert!(CpuTrainer::new(d).parallelism() >= 1);
+}
+
+#[test]
 fn a_diverging_candidate_stops_and_leaves_the_others_alone() {
     let d = data(120, 5, 1, 5);
     let mut specs = population(&d);

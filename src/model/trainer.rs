@@ -250,6 +250,13 @@ pub trait Trainer {
 
     /// Epochs the candidate has completed.
     fn epochs_done(&self, id: CandidateId) -> Result<u32, TrainError>;
+
+    /// How many candidates train at the same time, each on its own thread (1: one after another,
+    /// or all in one batched pass). A group's time is then the longest-first schedule of its
+    /// candidates on that many threads, which the search's time estimates model.
+    fn parallelism(&self) -> usize {
+        1
+    }
 }
 
 /// Seed folded to 32 bits, as the GPU kernels use it.

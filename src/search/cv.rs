@@ -17,8 +17,10 @@
 //! search phase (time estimated from each trial's own measured training time, scaled to the
 //! fold's rows); the top candidate is always taken or the stage is skipped. All taken candidates
 //! train together, one fold per step; after each fold the estimate is corrected by the measured
-//! time and the lowest candidates are dropped when the rest would not fit any more (the top one
-//! is never dropped, so a started stage always ends with at least one comparable result).
+//! time and the lowest candidates are dropped when the rest would not fit any more, a fold's time
+//! modelled as the longest-first schedule of its candidates on the trainer's threads
+//! ([`fold_ms`]; the top one is never dropped, so a started stage always ends with at least one
+//! comparable result).
 //!
 //! With bagging on (`SearchConfig::bag`, the default), the stage also keeps each candidate's
 //! weights after every fold ([`CvStage::weights`]); when it ends, the winner becomes an ensemble
@@ -258,26 +260,45 @@ pub fn plan(offers: &[Offer], k: usize, allowance: Allowance) -> Vec<Offer> {
     taken
 }
 
+/// The estimated time (ms) of one of `k` folds that trains candidates whose estimates over all
+/// folds are `estimate_ms`, on a trainer that trains `threads` of them at the same time: the
+/// longest-first schedule of their per-fold times on that many threads, as the trainer runs
+/// them. On one thread the sum; on two, six similar candidates take half their sum, while one
+/// large candidate with a few small ones takes about the large one's time alone, so dropping the
+/// small ones saves nothing. The unit is that of the estimates; the caller scales it by what a
+/// fold measured ([`keep_after_fold`]'s `ratio`).
+pub fn fold_ms(estimate_ms: &[f64], k: usize, threads: usize) -> f64 {
+    let mut jobs: Vec<f64> = estimate_ms.iter().map(|e| e / k.max(1) as f64).collect();
+    jobs.sort_by(|a, b| b.total_cmp(a));
+    let mut load = vec![0.0f64; threads.max(1)];
+    for job in jobs {
+        if let Some(least) = load.iter_mut().min_by(|a, b| a.total_cmp(b)) {
+            *least += job;
+        }
+    }
+    load.into_iter().fold(0.0, f64::max)
+}
+
 /// After a fold: how many candidates (a prefix, at least one) still fit into `left_ms`, given
-/// the estimates scaled by `ratio` (measured / estimated time so far) and the folds remaining.
+/// the folds remaining and each prefix's [`fold_ms`] on `threads` threads scaled by `ratio`
+/// (measured time of the fold just trained over its [`fold_ms`]). The top candidate is always
+/// kept, and so is every candidate that adds nothing to its time alone (small ones scheduled
+/// beside a large one), even when the top one alone no longer fits.
 pub fn keep_after_fold(
     estimate_ms: &[f64],
     ratio: f64,
     folds_left: usize,
     k: usize,
     left_ms: f64,
+    threads: usize,
 ) -> usize {
-    let per_fold = |e: f64| e * ratio / k.max(1) as f64;
-    let mut total = 0.0;
-    let mut keep = 0;
-    for &e in estimate_ms {
-        total += per_fold(e) * folds_left as f64;
-        if keep > 0 && total > left_ms {
-            break;
-        }
+    let time = |n: usize| fold_ms(&estimate_ms[..n], k, threads) * ratio * folds_left as f64;
+    let allowed = left_ms.max(time(1.min(estimate_ms.len())));
+    let mut keep = 1;
+    while keep < estimate_ms.len() && time(keep + 1) <= allowed {
         keep += 1;
     }
-    keep.max(1).min(estimate_ms.len())
+    keep.min(estimate_ms.len())
 }
 
 /// Mean held-out metrics of one candidate over its folds (`None` when it has none);
@@ -441,8 +462,36 @@ mod tests {
             ms: Some(99.0),
         };
         assert!(plan(&offers, 5, nothing).is_empty());
-        assert_eq!(keep_after_fold(&[100.0, 100.0, 100.0], 1.0, 4, 5, 170.0), 2);
-        assert_eq!(keep_after_fold(&[100.0, 100.0], 10.0, 4, 5, 1.0), 1);
+        assert_eq!(
+            keep_after_fold(&[100.0, 100.0, 100.0], 1.0, 4, 5, 170.0, 1),
+            2
+        );
+        assert_eq!(keep_after_fold(&[100.0, 100.0], 10.0, 4, 5, 1.0, 1), 1);
+    }
+
+    #[test]
+    fn a_fold_takes_the_longest_first_schedule_of_its_candidates_on_the_trainers_threads() {
+        // Per fold (k = 5): 100 ms for the large candidate, 20 ms for each small one.
+        let mixed = [500.0, 100.0, 100.0, 100.0];
+        assert_eq!(fold_ms(&mixed, 5, 1), 160.0);
+        assert_eq!(fold_ms(&mixed, 5, 2), 100.0);
+        assert_eq!(fold_ms(&[100.0; 6], 5, 2), 60.0);
+        assert_eq!(fold_ms(&[100.0; 6], 5, 8), 20.0);
+        assert_eq!(fold_ms(&[], 5, 2), 0.0);
+
+        // Breast cancer seed 3 at 60 s, the stage over its 25 % cap: the first fold took 1.17
+        // times its estimate, and 450 ms are left for 4 more folds. On two threads the small
+        // candidates run beside the large one, so all four stay although the large one alone
+        // (468 ms) no longer fits: dropping them would save nothing.
+        let ratio = 117.0 / fold_ms(&mixed, 5, 2);
+        assert_eq!(keep_after_fold(&mixed, ratio, 4, 5, 450.0, 2), 4);
+        // On one thread the folds add up, so dropping the last one saves its time.
+        let ratio = 117.0 / fold_ms(&mixed, 5, 1);
+        assert_eq!(keep_after_fold(&mixed, ratio, 4, 5, 450.0, 1), 3);
+        // Similar candidates on two threads: each pair costs one more slot.
+        assert_eq!(keep_after_fold(&[100.0; 6], 1.0, 4, 5, 200.0, 2), 4);
+        assert_eq!(keep_after_fold(&[100.0; 6], 1.0, 4, 5, 240.0, 2), 6);
+        assert_eq!(keep_after_fold(&[100.0; 6], 1.0, 4, 5, 100.0, 2), 2);
     }
 
     #[test]
@@ -456,11 +505,11 @@ mod tests {
         let reserve = reserve_ms(total, 60_000.0, 0.25);
         assert_eq!(reserve, RESERVE_MARGIN * total);
         assert_eq!(
-            keep_after_fold(&estimate, ratio, k - 1, k, reserve - fold_ms),
+            keep_after_fold(&estimate, ratio, k - 1, k, reserve - fold_ms, 1),
             6
         );
         // Holding back the bare estimate would drop candidates after the first fold.
-        assert!(keep_after_fold(&estimate, ratio, k - 1, k, total - fold_ms) < 6);
+        assert!(keep_after_fold(&estimate, ratio, k - 1, k, total - fold_ms, 1) < 6);
         // A large stage is held back `share` of the budget at most.
         assert_eq!(reserve_ms(13_800.0, 60_000.0, 0.25), 15_000.0);
     }

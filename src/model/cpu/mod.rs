@@ -181,6 +181,15 @@ impl Trainer for CpuTrainer {
         self.get(id).map(|c| c.epochs_done)
     }
 
+    /// The threads natively (candidates train one per thread); 1 on the web.
+    fn parallelism(&self) -> usize {
+        if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            self.threads
+        }
+    }
+
     async fn state(&mut self, id: CandidateId) -> Result<CandidateState, TrainError> {
         let c = self.get(id)?;
         Ok(CandidateState {

@@ -410,17 +410,20 @@ impl Search {
             return Ok(());
         }
         // Correct the estimate with this fold's time; drop the lowest candidates that would no
-        // longer fit (never the top one).
+        // longer fit (never the top one), a fold's time being the schedule of its candidates on
+        // the trainer's threads.
         if let Some(s) = self.config.budget.seconds {
             let measured = now_ms() - t0;
-            let estimated: f64 = stage.estimate_ms.iter().sum::<f64>() / k as f64;
+            let threads = trainer.parallelism();
+            let estimated = cv::fold_ms(&stage.estimate_ms, k, threads);
             let ratio = if estimated > 0.0 {
                 measured / estimated
             } else {
                 1.0
             };
             let left = s * 1000.0 - (self.elapsed_ms + measured);
-            let keep = cv::keep_after_fold(&stage.estimate_ms, ratio, k - stage.next, k, left);
+            let folds_left = k - stage.next;
+            let keep = cv::keep_after_fold(&stage.estimate_ms, ratio, folds_left, k, left, threads);
             stage.candidates.truncate(keep);
             stage.estimate_ms.truncate(keep);
             stage.results.truncate(keep);
