@@ -479,10 +479,10 @@ mod tests {
         assert_eq!(fold_ms(&[100.0; 6], 5, 8), 20.0);
         assert_eq!(fold_ms(&[], 5, 2), 0.0);
 
-        // Breast cancer seed 3 at 60 s, the stage over its 25 % cap: the first fold took 1.17
-        // times its estimate, and 450 ms are left for 4 more folds. On two threads the small
-        // candidates run beside the large one, so all four stay although the large one alone
-        // (468 ms) no longer fits: dropping them would save nothing.
+        // A first fold at 1.17 times its estimate (as on breast cancer seed 3 at 60 s, whose
+        // stage was over its 25 % cap), and 450 ms left for 4 more folds. On two threads the
+        // small candidates run beside the large one, so all four stay although the large one
+        // alone (468 ms) no longer fits: dropping them would save nothing.
         let ratio = 117.0 / fold_ms(&mixed, 5, 2);
         assert_eq!(keep_after_fold(&mixed, ratio, 4, 5, 450.0, 2), 4);
         // On one thread the folds add up, so dropping the last one saves its time.
