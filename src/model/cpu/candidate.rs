@@ -34,10 +34,11 @@ impl Candidate {
         }
     }
 
-    /// Relative cost of one epoch, for scheduling work across threads.
+    /// Relative cost of one epoch, for scheduling work across threads: the same
+    /// [`crate::model::Spec::epoch_cost`] the search shares measured time by.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn cost(&self, rows: usize) -> f64 {
-        self.spec.flops_per_epoch(rows)
+        self.spec.epoch_cost(rows)
     }
 
     /// Trains up to `epochs` epochs; stops after the epoch in which the candidate diverges.
