@@ -26,8 +26,20 @@ fn config(sampler: SamplerConfig, scheduler: SchedulerConfig, epochs: u64) -> Se
 
 /// Runs a search to the end; returns it with all its events.
 fn run(config: SearchConfig, data: &PreparedData) -> (Search, Vec<Event>) {
+    run_on_threads(config, data, None)
+}
+
+/// [`run`] on a CPU trainer with `threads` threads (its default when `None`).
+fn run_on_threads(
+    config: SearchConfig,
+    data: &PreparedData,
+    threads: Option<usize>,
+) -> (Search, Vec<Event>) {
     let mut search = Search::new(config, data).unwrap();
     let mut trainer = CpuTrainer::new(search.train_data());
+    if let Some(n) = threads {
+        trainer = trainer.with_threads(n);
+    }
     let mut events = Vec::new();
     let mut steps = 0;
     while !search.is_finished() {
@@ -59,6 +71,33 @@ fn same_seed_gives_the_same_leaderboard() {
             .collect::<Vec<_>>()
     };
     assert_eq!(curves(&a), curves(&b));
+}
+
+#[test]
+fn a_trials_time_on_a_thread_is_its_share_on_one_thread_and_more_on_several() {
+    let data = iris();
+    let c = config(
+        SamplerConfig::Random,
+        SchedulerConfig::Asha { slots: 4 },
+        200,
+    );
+    let total = |s: &Search, f: fn(&automl::search::run::Trial) -> f64| {
+        s.trials().iter().map(f).sum::<f64>()
+    };
+    let (one, _) = run_on_threads(c.clone(), &data, Some(1));
+    assert!(total(&one, |t| t.train_ms) > 0.0);
+    for t in one.trials() {
+        assert!((t.thread_ms - t.train_ms).abs() <= 1e-9 * t.train_ms.max(1.0));
+    }
+    // On two threads a trial that trained beside others used its thread for more than its
+    // share of the steps, and the threads were busy at most twice the steps' time.
+    let (two, _) = run_on_threads(c, &data, Some(2));
+    for t in two.trials() {
+        assert!(t.thread_ms >= t.train_ms * (1.0 - 1e-9), "trial {}", t.id);
+    }
+    let (shares, on_threads) = (total(&two, |t| t.train_ms), total(&two, |t| t.thread_ms));
+    assert!(on_threads > shares, "{on_threads} against {shares}");
+    assert!(on_threads <= 2.0 * shares * (1.0 + 1e-9));
 }
 
 #[test]

@@ -14,19 +14,21 @@
 //! cannot be cut short, the phase ends when one more step as long as the latest would run into
 //! that reserve ([`search_may_go_on`]). The stage then takes candidates in validation order
 //! while their estimated cost fits into what is left of the whole budget after closing the
-//! search phase (time estimated from each trial's own measured training time, scaled to the
-//! fold's rows); the top candidate is always taken or the stage is skipped. All taken candidates
-//! train together, one fold per step; after each fold the estimate is corrected by the measured
-//! time and the lowest candidates are dropped when the rest would not fit any more, a fold's time
-//! modelled as the longest-first schedule of its candidates on the trainer's threads
-//! ([`fold_ms`]; the top one is never dropped, so a started stage always ends with at least one
-//! comparable result).
+//! search phase; the top candidate is always taken or the stage is skipped. Each candidate's
+//! time is estimated from its own measured training time on one of the trainer's threads
+//! (what it takes trained alone), scaled to the fold's rows, and the stage's time is the
+//! longest-first schedule of the taken candidates on the trainer's threads ([`fold_ms`],
+//! [`stage_ms`]). All taken candidates train together, one fold per step; after each fold the
+//! estimate is corrected by the measured time and the lowest candidates are dropped when the
+//! rest would not fit any more (the top one is never dropped, so a started stage always ends
+//! with at least one comparable result).
 //!
 //! With bagging on (`SearchConfig::bag`, the default), the stage also keeps each candidate's
 //! weights after every fold ([`CvStage::weights`]); when it ends, the winner becomes an ensemble
 //! of those fold models ([`super::ensemble`]): the bag of its own `k`, or several candidates'
 //! bags with shares, whose weighted mean output is the model tested and exported.
 
+use super::run::longest_first_ms;
 use super::sampler::Objective;
 use crate::data::DataError;
 use crate::model::{EpochMetrics, TrainData, Weights};
@@ -126,7 +128,8 @@ pub struct CvStage {
     pub folds: Vec<Vec<usize>>,
     /// Trials still being cross-validated, best validation objective first.
     pub candidates: Vec<u32>,
-    /// Estimated time of each candidate over all folds (ms), same order as `candidates`.
+    /// Estimated time of each candidate over all folds on one of the trainer's threads (ms),
+    /// same order as `candidates`.
     pub estimate_ms: Vec<f64>,
     /// The next fold to train.
     pub next: usize,
@@ -201,25 +204,27 @@ pub struct Allowance {
 }
 
 /// One candidate offered to the stage: its trial, epochs to train, and estimated time (ms) over
-/// all folds.
+/// all folds on one of the trainer's threads.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Offer {
     /// Trial number.
     pub trial: u32,
     /// Epochs per fold.
     pub epochs: u32,
-    /// Estimated time over all folds.
+    /// Estimated time over all folds on one of the trainer's threads (trained alone).
     pub estimate_ms: f64,
 }
 
 /// How many times its estimated cost the search phase holds back for the stage (within
-/// `cv_share` of the time budget). The estimate adds up each candidate's share of the search
-/// steps it trained in ([`super::run::time_shares`]); a fold trains six or fewer candidates
-/// together, and each fold also adds its networks and reads their weights out. Measured per
-/// fold against the estimate (60 s runs, two cores, CPU trainer): 0.89–0.93× on wine seed 1 and
-/// iris seed 1, 0.97–1.14× on digits seed 3, 1.17× on breast cancer seed 3's first fold. When
-/// steps were shared equally among their candidates, wine's folds took 1.6× the estimate, and
-/// without a margin the stage dropped five of six candidates.
+/// `cv_share` of the time budget). The estimate is the [`stage_ms`] of the candidates' times
+/// on one thread in the search steps they trained in ([`super::run::thread_times`]); a fold
+/// trains six or fewer candidates together, and each fold also adds its networks and reads
+/// their weights out. Measured per fold against the earlier estimate, the sum of the
+/// candidates' shares of those steps (60 s runs, two cores, CPU trainer): 0.89–0.93× on wine
+/// seed 1 and iris seed 1, 0.97–1.14× on digits seed 3, 1.17× on breast cancer seed 3's first
+/// fold, but 1.6× for a candidate trained alone (digits seed 25 at 30 s), which the times on
+/// one thread now model. When steps were shared equally among their candidates, wine's folds
+/// took 1.6× the estimate, and without a margin the stage dropped five of six candidates.
 pub const RESERVE_MARGIN: f64 = 1.25;
 
 /// The time (ms) the search phase holds back for the stage under a time budget of `budget_ms`:
@@ -227,6 +232,17 @@ pub const RESERVE_MARGIN: f64 = 1.25;
 /// budget.
 pub fn reserve_ms(estimate_ms: f64, budget_ms: f64, share: f64) -> f64 {
     (estimate_ms * RESERVE_MARGIN).min(budget_ms * share)
+}
+
+/// The estimated time (ms) the search phase holds back for the stage, before [`reserve_ms`]'s
+/// margin and cap: the [`stage_ms`] of the offers' `estimate_ms` (best first) on `threads`, or
+/// 0 when the top one alone would take more than `cap_ms` (`share` of the budget): its stage
+/// would not fit, so time held back for it would be lost to the search rather than spent.
+pub fn held_back_ms(estimate_ms: &[f64], k: usize, threads: usize, cap_ms: f64) -> f64 {
+    match estimate_ms.first() {
+        Some(&top) if stage_ms(&[top], k, threads) <= cap_ms => stage_ms(estimate_ms, k, threads),
+        _ => 0.0,
+    }
 }
 
 /// Whether the search phase may take another step under a time budget of `budget_ms`, having
@@ -241,15 +257,17 @@ pub fn search_may_go_on(
     elapsed_ms + last_step_ms < budget_ms - reserve_ms
 }
 
-/// Takes the longest prefix of `offers` (best first) whose cost fits `allowance` with `k` folds;
-/// empty when even the first does not fit.
-pub fn plan(offers: &[Offer], k: usize, allowance: Allowance) -> Vec<Offer> {
+/// Takes the longest prefix of `offers` (best first) whose cost fits `allowance` with `k` folds
+/// on a trainer that trains `threads` candidates at the same time (the time of a prefix is its
+/// [`stage_ms`]); empty when even the first does not fit.
+pub fn plan(offers: &[Offer], k: usize, allowance: Allowance, threads: usize) -> Vec<Offer> {
     let mut epochs = 0u64;
-    let mut ms = 0.0;
+    let mut estimates = Vec::new();
     let mut taken = Vec::new();
     for o in offers {
         epochs += o.epochs as u64 * k as u64;
-        ms += o.estimate_ms;
+        estimates.push(o.estimate_ms);
+        let ms = stage_ms(&estimates, k, threads);
         let fits =
             allowance.epochs.is_none_or(|e| epochs <= e) && allowance.ms.is_none_or(|m| ms <= m);
         if !fits {
@@ -263,20 +281,19 @@ pub fn plan(offers: &[Offer], k: usize, allowance: Allowance) -> Vec<Offer> {
 /// The estimated time (ms) of one of `k` folds that trains candidates whose estimates over all
 /// folds are `estimate_ms`, on a trainer that trains `threads` of them at the same time: the
 /// longest-first schedule of their per-fold times on that many threads, as the trainer runs
-/// them. On one thread the sum; on two, six similar candidates take half their sum, while one
-/// large candidate with a few small ones takes about the large one's time alone, so dropping the
-/// small ones saves nothing. The unit is that of the estimates; the caller scales it by what a
-/// fold measured ([`keep_after_fold`]'s `ratio`).
+/// them ([`longest_first_ms`]). On one thread the sum; on two, six similar candidates take half
+/// their sum, while one large candidate with a few small ones takes about the large one's time
+/// alone, so dropping the small ones saves nothing. The estimates are times on one thread
+/// ([`crate::search::run::Trial::thread_ms`]): a candidate trained alone takes all of its own.
+/// The caller scales the result by what a fold measured ([`keep_after_fold`]'s `ratio`).
 pub fn fold_ms(estimate_ms: &[f64], k: usize, threads: usize) -> f64 {
-    let mut jobs: Vec<f64> = estimate_ms.iter().map(|e| e / k.max(1) as f64).collect();
-    jobs.sort_by(|a, b| b.total_cmp(a));
-    let mut load = vec![0.0f64; threads.max(1)];
-    for job in jobs {
-        if let Some(least) = load.iter_mut().min_by(|a, b| a.total_cmp(b)) {
-            *least += job;
-        }
-    }
-    load.into_iter().fold(0.0, f64::max)
+    let jobs: Vec<f64> = estimate_ms.iter().map(|e| e / k.max(1) as f64).collect();
+    longest_first_ms(&jobs, threads)
+}
+
+/// The estimated time (ms) of the whole stage: `k` folds of [`fold_ms`].
+pub fn stage_ms(estimate_ms: &[f64], k: usize, threads: usize) -> f64 {
+    fold_ms(estimate_ms, k, threads) * k.max(1) as f64
 }
 
 /// After a fold: how many candidates (a prefix, at least one) still fit into `left_ms`, given
@@ -446,22 +463,26 @@ mod tests {
             epochs: None,
             ms: None,
         };
-        assert_eq!(plan(&offers, 5, none).len(), 3);
+        assert_eq!(plan(&offers, 5, none, 1).len(), 3);
         let by_epochs = Allowance {
             epochs: Some(60),
             ms: None,
         };
-        assert_eq!(plan(&offers, 5, by_epochs).len(), 2);
+        assert_eq!(plan(&offers, 5, by_epochs, 1).len(), 2);
         let by_time = Allowance {
             epochs: None,
             ms: Some(120.0),
         };
-        assert_eq!(plan(&offers, 5, by_time).len(), 1);
+        assert_eq!(plan(&offers, 5, by_time, 1).len(), 1);
+        // On two threads the smaller ones train beside the first.
+        assert_eq!(plan(&offers, 5, by_time, 2).len(), 3);
+        assert_eq!(stage_ms(&[100.0, 50.0, 10.0], 5, 2), 100.0);
+        assert_eq!(stage_ms(&[100.0, 50.0, 10.0], 5, 1), 160.0);
         let nothing = Allowance {
             epochs: None,
             ms: Some(99.0),
         };
-        assert!(plan(&offers, 5, nothing).is_empty());
+        assert!(plan(&offers, 5, nothing, 1).is_empty());
         assert_eq!(
             keep_after_fold(&[100.0, 100.0, 100.0], 1.0, 4, 5, 170.0, 1),
             2
@@ -495,6 +516,35 @@ mod tests {
     }
 
     #[test]
+    fn a_candidate_that_trained_beside_another_is_planned_at_its_time_alone() {
+        use crate::search::run::{thread_times, time_shares};
+        // In the search phase the top candidate trained beside one of equal work, each on one
+        // of two threads, in steps of 1,000 ms: its share of them is half, but it used its
+        // thread the whole time, and trained alone in the stage it takes that long.
+        let costs = [1.0, 1.0];
+        let share = time_shares(1000.0, &costs)[0];
+        let alone = thread_times(1000.0, &costs, 2)[0];
+        assert_eq!((share, alone), (500.0, 1000.0));
+        let offer = |trial, ms| Offer {
+            trial,
+            epochs: 10,
+            estimate_ms: ms,
+        };
+        let left = |ms| Allowance {
+            epochs: None,
+            ms: Some(ms),
+        };
+        // 800 ms left: the share fits, the time it takes does not, so the stage is skipped
+        // rather than run over the budget.
+        assert_eq!(plan(&[offer(0, share)], 5, left(800.0), 2).len(), 1);
+        assert!(plan(&[offer(0, alone)], 5, left(800.0), 2).is_empty());
+        // Its twin trains beside it in the stage too, at no extra time on two threads.
+        let twins = [offer(0, alone), offer(1, alone)];
+        assert_eq!(plan(&twins, 5, left(1000.0), 2).len(), 2);
+        assert_eq!(plan(&twins, 5, left(1000.0), 1).len(), 1);
+    }
+
+    #[test]
     fn the_reserve_keeps_every_candidate_when_folds_run_over_the_estimate() {
         // Iris, 60 s: six candidates estimated at 1,429 ms over five folds; the first fold
         // running 1.17 times its estimate, the most measured (breast cancer).
@@ -512,6 +562,12 @@ mod tests {
         assert!(keep_after_fold(&estimate, ratio, k - 1, k, total - fold_ms, 1) < 6);
         // A large stage is held back `share` of the budget at most.
         assert_eq!(reserve_ms(13_800.0, 60_000.0, 0.25), 15_000.0);
+        // Nothing is held back for a top candidate that alone would not fit into that share
+        // (digits seed 25 at 30 s: about 13 s on one thread, with 7.5 s the most held back).
+        assert_eq!(held_back_ms(&[13_000.0, 500.0], 5, 2, 7_500.0), 0.0);
+        assert_eq!(held_back_ms(&[7_000.0, 7_000.0], 5, 2, 7_500.0), 7_000.0);
+        assert_eq!(held_back_ms(&[7_000.0, 7_000.0], 5, 1, 7_500.0), 14_000.0);
+        assert_eq!(held_back_ms(&[], 5, 2, 7_500.0), 0.0);
     }
 
     #[test]

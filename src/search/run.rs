@@ -40,7 +40,7 @@ mod phase;
 mod stages;
 mod time_shares;
 
-pub use time_shares::{shares_by_work, time_shares};
+pub use time_shares::{longest_first_ms, thread_times, time_shares, work_costs};
 
 /// Everything that defines a search run (together with the data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -77,7 +77,8 @@ pub struct SearchConfig {
     /// Most of the budgets reserved for cross-validation: the search phase ends at
     /// `1 - cv_share` of the epoch budget, and holds back from the time budget the stage's
     /// estimated cost for the current top candidates with a margin
-    /// ([`super::cv::RESERVE_MARGIN`]), at most `cv_share` of it.
+    /// ([`super::cv::RESERVE_MARGIN`]), at most `cv_share` of it, and nothing when the top
+    /// candidate alone would take more ([`super::cv::held_back_ms`]).
     #[serde(default = "default_cv_share")]
     pub cv_share: f64,
     /// With cross-validation, the winner becomes the bag of its fold models: the `k` networks
@@ -244,6 +245,13 @@ pub struct Trial {
     /// Training time attributed to this trial in the search phase (its share of each group's
     /// wall time, by [`time_shares`]).
     pub train_ms: f64,
+    /// Training time in the search phase on one of the trainer's threads: its work's part of
+    /// each group's wall time, the group scheduled longest first on the threads (by
+    /// [`thread_times`]). What it would take trained alone; the unit of the cross-validation
+    /// stage's estimates ([`super::cv::fold_ms`]). Equal to `train_ms` on a trainer that trains
+    /// one candidate at a time; 0 in searches saved before it was recorded.
+    #[serde(default)]
+    pub thread_ms: f64,
     /// Training time spent after the search phase on networks of this trial's spec: its fold
     /// models in cross-validation (its share of each group's wall time, by [`time_shares`]) and
     /// a refit.

@@ -132,11 +132,15 @@ impl Search {
             .iter()
             .zip(&results)
             .map(|(&(t, _), curve)| (&self.trials[t as usize].spec, curve.len()));
-        let shares = shares_by_work(elapsed, self.data.train.rows(), work);
+        let costs = work_costs(self.data.train.rows(), work);
+        let shares = time_shares(elapsed, &costs);
+        let on_threads = thread_times(elapsed, &costs, trainer.parallelism());
         let mut reached = Vec::new();
-        for ((&(trial, target), curve), share) in group.iter().zip(results).zip(shares) {
+        let each = shares.into_iter().zip(on_threads);
+        for ((&(trial, target), curve), (share, on_thread)) in group.iter().zip(results).zip(each) {
             let tr = &mut self.trials[trial as usize];
             tr.train_ms += share;
+            tr.thread_ms += on_thread;
             self.epochs_used += curve.len() as u64;
             let mut diverged = (curve.len() as u32) < k;
             for m in curve {
@@ -319,6 +323,7 @@ impl Search {
             status: TrialStatus::Running,
             curve: Vec::new(),
             train_ms: 0.0,
+            thread_ms: 0.0,
             retrain_ms: 0.0,
             cv: None,
         });
@@ -426,7 +431,7 @@ impl Search {
         // The kept places change only when a trial earns one (or, with weight inheritance, when
         // the parents change).
         if keep || self.config.inherit() {
-            self.prune_kept();
+            self.prune_kept(trainer.parallelism());
         }
         Ok(())
     }
@@ -494,16 +499,23 @@ impl Search {
     /// Keeps the weights of the distinct top `kept_pool` trials (the finalists and
     /// cross-validation candidates; see [`Search::distinct_top`]) and, with weight inheritance,
     /// of the parents; with cross-validation, re-estimates the stage's reserve from the offers
-    /// among the kept trials.
-    pub(super) fn prune_kept(&mut self) {
+    /// among the kept trials, all of them trained together on the trainer's `threads`
+    /// ([`cv::held_back_ms`]: none when the top one alone would not fit).
+    pub(super) fn prune_kept(&mut self, threads: usize) {
         let ranked = self.kept_ranked(None);
         if self.config.cross_validates() {
             let k = self.cv_folds();
-            self.cv_reserve_ms = self
+            let estimates: Vec<f64> = self
                 .cv_offers(&ranked, k)
                 .iter()
                 .map(|o| o.estimate_ms)
-                .sum();
+                .collect();
+            let cap = self
+                .config
+                .budget
+                .seconds
+                .map_or(f64::INFINITY, |s| s * 1000.0 * self.config.cv_share);
+            self.cv_reserve_ms = cv::held_back_ms(&estimates, k, threads, cap);
         }
         let finalists = self.distinct_of(&ranked, self.kept_pool());
         let parents: Vec<u32> = match &self.sampler {

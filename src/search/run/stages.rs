@@ -31,7 +31,7 @@ impl Search {
         started_ms: f64,
     ) -> Result<(), SearchError> {
         self.end_search_phase(trainer, events).await?;
-        self.begin_cv(events, now_ms() - started_ms);
+        self.begin_cv(events, now_ms() - started_ms, trainer.parallelism());
         Ok(())
     }
 
@@ -86,8 +86,9 @@ impl Search {
 
     /// Starts the cross-validation stage (see [`super::cv`] for the budget rule), or moves on
     /// when it is off or cannot run. `spent_ms`: time the current step has taken and not yet
-    /// added to the elapsed time (closing the search phase).
-    pub(super) fn begin_cv(&mut self, events: &mut Vec<Event>, spent_ms: f64) {
+    /// added to the elapsed time (closing the search phase); `threads`: how many candidates the
+    /// trainer trains at the same time.
+    pub(super) fn begin_cv(&mut self, events: &mut Vec<Event>, spent_ms: f64, threads: usize) {
         if !self.config.cross_validates() {
             return self.after_cv();
         }
@@ -116,7 +117,7 @@ impl Search {
                 .map(|e| e.saturating_sub(self.epochs_used + self.cv_epochs)),
             ms: b.seconds.map(|s| s * 1000.0 - self.elapsed_ms - spent_ms),
         };
-        let taken = cv::plan(&offers, k, allowance);
+        let taken = cv::plan(&offers, k, allowance, threads);
         if taken.is_empty() {
             return skip(
                 self,
@@ -169,10 +170,12 @@ impl Search {
         (self.config.cv_folds as usize).min(n)
     }
 
-    /// The cross-validation candidates among `ranked` trials, with their estimated cost over
-    /// `k` folds: the trial's own measured training time, scaled by `k - 1` and by the fold's
-    /// training rows over the search's. Only trials whose search-phase weights are kept qualify:
-    /// the winner's leaderboard row takes its validation metrics from them.
+    /// The cross-validation candidates among `ranked` trials, with their estimated time on one
+    /// of the trainer's threads over `k` folds: the trial's own measured time on a thread
+    /// ([`Trial::thread_ms`]; its share of the steps, [`Trial::train_ms`], in a search saved
+    /// without it), scaled by `k - 1` and by the fold's training rows over the search's. Only
+    /// trials whose search-phase weights are kept qualify: the winner's leaderboard row takes
+    /// its validation metrics from them.
     pub(super) fn cv_offers(&self, ranked: &[u32], k: usize) -> Vec<Offer> {
         let n = self.data.train.rows() + self.data.valid.rows();
         let scale = k.saturating_sub(1) as f64 * n as f64 / self.data.train.rows().max(1) as f64;
@@ -185,7 +188,11 @@ impl Search {
             .map(|t| Offer {
                 trial: t.id,
                 epochs: t.epochs(),
-                estimate_ms: t.train_ms * scale,
+                estimate_ms: if t.thread_ms > 0.0 {
+                    t.thread_ms
+                } else {
+                    t.train_ms
+                } * scale,
             })
             .collect()
     }
@@ -360,7 +367,7 @@ impl Search {
                 .iter()
                 .zip(&results)
                 .map(|(&i, curve)| (&self.trials[stage.candidates[i] as usize].spec, curve.len()));
-            let shares = shares_by_work(elapsed, rows, work);
+            let shares = time_shares(elapsed, &work_costs(rows, work));
             for ((&i, curve), share) in active.iter().zip(results).zip(shares) {
                 if let Some(tr) = self.trials.get_mut(stage.candidates[i] as usize) {
                     tr.retrain_ms += share;

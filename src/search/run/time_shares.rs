@@ -1,31 +1,61 @@
-//! Sharing the measured wall time of a group of candidates trained together among them.
+//! Sharing the measured wall time of a group of candidates trained together among them, and
+//! each one's time on the trainer's threads.
 
 use crate::model::Spec;
 
-/// Each candidate's share of `total_ms`, in proportion to its `costs` (the work it did in the
-/// group: [`Spec::epoch_cost`] times the epochs it trained); equal shares when
-/// no cost is positive and finite. The shares add up to `total_ms`.
-pub fn time_shares(total_ms: f64, costs: &[f64]) -> Vec<f64> {
-    let valid = |c: f64| if c.is_finite() && c > 0.0 { c } else { 0.0 };
-    let sum: f64 = costs.iter().map(|&c| valid(c)).sum();
-    if sum <= 0.0 {
-        let n = costs.len().max(1) as f64;
-        return vec![total_ms / n; costs.len()];
-    }
-    costs.iter().map(|&c| total_ms * valid(c) / sum).collect()
+/// The work of each candidate of a group that trained `epochs` epochs of its spec over `rows`
+/// rows: [`Spec::epoch_cost`] times those epochs.
+pub fn work_costs<'a>(rows: usize, work: impl Iterator<Item = (&'a Spec, usize)>) -> Vec<f64> {
+    work.map(|(spec, epochs)| spec.epoch_cost(rows) * epochs as f64)
+        .collect()
 }
 
-/// [`time_shares`] of a group whose candidates each trained `epochs` epochs of their spec over
-/// `rows` rows: their work is [`Spec::epoch_cost`] times those epochs.
-pub fn shares_by_work<'a>(
-    total_ms: f64,
-    rows: usize,
-    work: impl Iterator<Item = (&'a Spec, usize)>,
-) -> Vec<f64> {
-    let costs: Vec<f64> = work
-        .map(|(spec, epochs)| spec.epoch_cost(rows) * epochs as f64)
+/// `costs` with every cost that is not positive and finite as 0, or all 1 when none is.
+fn usable(costs: &[f64]) -> Vec<f64> {
+    let valid: Vec<f64> = costs
+        .iter()
+        .map(|&c| if c.is_finite() && c > 0.0 { c } else { 0.0 })
         .collect();
-    time_shares(total_ms, &costs)
+    if valid.iter().sum::<f64>() > 0.0 {
+        valid
+    } else {
+        vec![1.0; costs.len()]
+    }
+}
+
+/// Each candidate's share of `total_ms`, in proportion to its `costs` (the work it did in the
+/// group, [`work_costs`]); equal shares when no cost is positive and finite. The shares add up
+/// to `total_ms`.
+pub fn time_shares(total_ms: f64, costs: &[f64]) -> Vec<f64> {
+    let costs = usable(costs);
+    let sum: f64 = costs.iter().sum();
+    costs.iter().map(|&c| total_ms * c / sum).collect()
+}
+
+/// The time `jobs` take on `threads` threads when each job, longest first, goes to the thread
+/// with the least work so far (how the CPU trainer runs a group): the most work on one thread.
+/// On one thread the sum; on many, the longest job.
+pub fn longest_first_ms(jobs: &[f64], threads: usize) -> f64 {
+    let mut jobs = jobs.to_vec();
+    jobs.sort_by(|a, b| b.total_cmp(a));
+    let mut load = vec![0.0f64; threads.max(1)];
+    for job in jobs {
+        if let Some(least) = load.iter_mut().min_by(|a, b| a.total_cmp(b)) {
+            *least += job;
+        }
+    }
+    load.into_iter().fold(0.0, f64::max)
+}
+
+/// Each candidate's time on one of the trainer's `threads` threads in a group that took
+/// `total_ms`: its work, at the rate that makes the group's [`longest_first_ms`] schedule take
+/// `total_ms`. On one thread these are the [`time_shares`]; a candidate trained alone took the
+/// whole time on its thread, while each of two similar candidates on two threads did too,
+/// where its share is half.
+pub fn thread_times(total_ms: f64, costs: &[f64], threads: usize) -> Vec<f64> {
+    let costs = usable(costs);
+    let span = longest_first_ms(&costs, threads);
+    costs.iter().map(|&c| total_ms * c / span).collect()
 }
 
 #[cfg(test)]
@@ -48,8 +78,33 @@ mod tests {
         let small = Spec::test_mlp(4, 3, &[8], Activation::Relu, 32);
         let large = Spec::test_mlp(4, 3, &[512, 512], Activation::Relu, 32);
         let (a, b) = (small.epoch_cost(100) * 3.0, large.epoch_cost(100));
-        let s = shares_by_work(60.0, 100, [(&small, 3), (&large, 1)].into_iter());
-        assert_eq!(s, time_shares(60.0, &[a, b]));
+        let costs = work_costs(100, [(&small, 3), (&large, 1)].into_iter());
+        assert_eq!(costs, vec![a, b]);
+        let s = time_shares(60.0, &costs);
         assert!(s[1] > 10.0 * s[0]);
+    }
+
+    #[test]
+    fn a_candidate_trained_alone_or_beside_others_took_the_group_time_on_its_thread() {
+        assert_eq!(longest_first_ms(&[5.0, 1.0, 1.0, 1.0], 2), 5.0);
+        assert_eq!(longest_first_ms(&[5.0, 1.0, 1.0, 1.0], 1), 8.0);
+        assert_eq!(longest_first_ms(&[2.0; 6], 2), 6.0);
+        assert_eq!(longest_first_ms(&[], 2), 0.0);
+        // Alone: the whole time, on any number of threads.
+        assert_eq!(thread_times(900.0, &[3.0], 2), vec![900.0]);
+        assert_eq!(time_shares(900.0, &[3.0]), vec![900.0]);
+        // Two similar candidates on two threads: each the whole time (its share is half).
+        assert_eq!(thread_times(900.0, &[3.0, 3.0], 2), vec![900.0, 900.0]);
+        // One large candidate beside small ones: the large one set the time.
+        assert_eq!(
+            thread_times(500.0, &[5.0, 1.0, 1.0, 1.0], 2),
+            vec![500.0, 100.0, 100.0, 100.0]
+        );
+        // On one thread, the shares.
+        assert_eq!(
+            thread_times(800.0, &[5.0, 1.0, 1.0, 1.0], 1),
+            time_shares(800.0, &[5.0, 1.0, 1.0, 1.0])
+        );
+        assert_eq!(thread_times(90.0, &[0.0, f64::NAN], 2), vec![90.0, 90.0]);
     }
 }
