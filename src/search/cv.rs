@@ -13,8 +13,9 @@
 //! mostly go unused on small data, where retraining a few candidates takes seconds); since a step
 //! cannot be cut short, the phase ends when one more step as long as the latest would run into
 //! that reserve ([`search_may_go_on`]). The stage then takes candidates in validation order
-//! while their estimated cost fits into what is left of the whole budget after closing the
-//! search phase; the top candidate is always taken or the stage is skipped. Each candidate's
+//! whose estimated cost fits, with the ones taken before them, into what is left of the whole
+//! budget after closing the search phase, passing over any that would not; the top candidate
+//! is always taken or the stage is skipped. Each candidate's
 //! time is estimated from its own measured training time on one of the trainer's threads
 //! (what it takes trained alone), scaled to the fold's rows, and the stage's time is the
 //! longest-first schedule of the taken candidates on the trainer's threads ([`fold_ms`],
@@ -235,14 +236,14 @@ pub fn reserve_ms(estimate_ms: f64, budget_ms: f64, share: f64) -> f64 {
 }
 
 /// The estimated time (ms) the search phase holds back for the stage, before [`reserve_ms`]'s
-/// margin and cap: the [`stage_ms`] of the offers' `estimate_ms` (best first) on `threads`, or
-/// 0 when the top one alone would take more than `cap_ms` (`share` of the budget): its stage
-/// would not fit, so time held back for it would be lost to the search rather than spent.
+/// margin and cap: the [`stage_ms`] on `threads` of the candidates (estimates `estimate_ms`,
+/// best first) that [`plan`] would take within `cap_ms` (`share` of the budget), or 0 when the
+/// top one alone would take more: its stage would not fit, so time held back for it would be
+/// lost to the search rather than spent.
 pub fn held_back_ms(estimate_ms: &[f64], k: usize, threads: usize, cap_ms: f64) -> f64 {
-    match estimate_ms.first() {
-        Some(&top) if stage_ms(&[top], k, threads) <= cap_ms => stage_ms(estimate_ms, k, threads),
-        _ => 0.0,
-    }
+    let taken = fitting(estimate_ms, k, threads, |_, ms| ms <= cap_ms);
+    let times: Vec<f64> = taken.iter().map(|&i| estimate_ms[i]).collect();
+    stage_ms(&times, k, threads)
 }
 
 /// Whether the search phase may take another step under a time budget of `budget_ms`, having
@@ -257,23 +258,45 @@ pub fn search_may_go_on(
     elapsed_ms + last_step_ms < budget_ms - reserve_ms
 }
 
-/// Takes the longest prefix of `offers` (best first) whose cost fits `allowance` with `k` folds
-/// on a trainer that trains `threads` candidates at the same time (the time of a prefix is its
-/// [`stage_ms`]); empty when even the first does not fit.
+/// Takes the first of `offers` (best first) and then, in order, every other one that still fits
+/// `allowance` with the ones taken before it, with `k` folds on a trainer that trains `threads`
+/// candidates at the same time (the time of the taken ones is their [`stage_ms`]): a candidate
+/// that would not fit is passed over, so a large one does not keep smaller ones that fit
+/// beside the others out of the stage. Empty when even the first does not fit: the top
+/// candidate is cross-validated or none is.
 pub fn plan(offers: &[Offer], k: usize, allowance: Allowance, threads: usize) -> Vec<Offer> {
-    let mut epochs = 0u64;
-    let mut estimates = Vec::new();
-    let mut taken = Vec::new();
-    for o in offers {
-        epochs += o.epochs as u64 * k as u64;
-        estimates.push(o.estimate_ms);
-        let ms = stage_ms(&estimates, k, threads);
-        let fits =
-            allowance.epochs.is_none_or(|e| epochs <= e) && allowance.ms.is_none_or(|m| ms <= m);
-        if !fits {
+    let estimates: Vec<f64> = offers.iter().map(|o| o.estimate_ms).collect();
+    fitting(&estimates, k, threads, |taken, ms| {
+        let epochs: u64 = taken
+            .iter()
+            .map(|&i| offers[i].epochs as u64 * k as u64)
+            .sum();
+        allowance.epochs.is_none_or(|e| epochs <= e) && allowance.ms.is_none_or(|m| ms <= m)
+    })
+    .into_iter()
+    .map(|i| offers[i])
+    .collect()
+}
+
+/// Indices of the candidates [`plan`] takes among `estimate_ms` (best first): the first, and
+/// each later one for which `fits(taken, stage_ms)` still holds with it added; none when the
+/// first does not fit.
+fn fitting(
+    estimate_ms: &[f64],
+    k: usize,
+    threads: usize,
+    fits: impl Fn(&[usize], f64) -> bool,
+) -> Vec<usize> {
+    let mut taken: Vec<usize> = Vec::new();
+    for i in 0..estimate_ms.len() {
+        let mut with = taken.clone();
+        with.push(i);
+        let times: Vec<f64> = with.iter().map(|&j| estimate_ms[j]).collect();
+        if fits(&with, stage_ms(&times, k, threads)) {
+            taken = with;
+        } else if taken.is_empty() {
             break;
         }
-        taken.push(*o);
     }
     taken
 }
@@ -452,7 +475,7 @@ mod tests {
     }
 
     #[test]
-    fn plan_takes_a_prefix_that_fits() {
+    fn plan_takes_the_top_candidate_and_each_later_one_that_still_fits() {
         let o = |trial, epochs, ms| Offer {
             trial,
             epochs,
@@ -473,7 +496,12 @@ mod tests {
             epochs: None,
             ms: Some(120.0),
         };
-        assert_eq!(plan(&offers, 5, by_time, 1).len(), 1);
+        // The second (50 ms) would not fit beside the first on one thread; the third does.
+        let taken: Vec<u32> = plan(&offers, 5, by_time, 1)
+            .iter()
+            .map(|o| o.trial)
+            .collect();
+        assert_eq!(taken, [4, 7]);
         // On two threads the smaller ones train beside the first.
         assert_eq!(plan(&offers, 5, by_time, 2).len(), 3);
         assert_eq!(stage_ms(&[100.0, 50.0, 10.0], 5, 2), 100.0);
@@ -566,8 +594,29 @@ mod tests {
         // (digits seed 25 at 30 s: about 13 s on one thread, with 7.5 s the most held back).
         assert_eq!(held_back_ms(&[13_000.0, 500.0], 5, 2, 7_500.0), 0.0);
         assert_eq!(held_back_ms(&[7_000.0, 7_000.0], 5, 2, 7_500.0), 7_000.0);
-        assert_eq!(held_back_ms(&[7_000.0, 7_000.0], 5, 1, 7_500.0), 14_000.0);
+        // On one thread the second would not fit beside the first within the share.
+        assert_eq!(held_back_ms(&[7_000.0, 7_000.0], 5, 1, 7_500.0), 7_000.0);
         assert_eq!(held_back_ms(&[], 5, 2, 7_500.0), 0.0);
+        // A large second candidate is passed over, and the time held back is that of the
+        // ones that fit (random search on digits seed 1 at 30 s: 1.6 s, 9.3 s and 3.4 s
+        // estimated on one thread; everything up to the cap was held back for a stage that
+        // then took the top one alone, and the run ended at 23.3 s).
+        assert_eq!(
+            held_back_ms(&[1_600.0, 9_300.0, 3_400.0], 5, 2, 7_500.0),
+            3_400.0
+        );
+        let o = |trial, ms| Offer {
+            trial,
+            epochs: 81,
+            estimate_ms: ms,
+        };
+        let offers = [o(45, 1_600.0), o(40, 9_300.0), o(18, 3_400.0)];
+        let left = Allowance {
+            epochs: None,
+            ms: Some(7_500.0),
+        };
+        let taken: Vec<u32> = plan(&offers, 5, left, 2).iter().map(|o| o.trial).collect();
+        assert_eq!(taken, [45, 18]);
     }
 
     #[test]
