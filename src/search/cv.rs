@@ -14,8 +14,11 @@
 //! cannot be cut short, the phase ends when one more step as long as the latest would run into
 //! that reserve ([`search_may_go_on`]). The stage then takes candidates in validation order
 //! whose estimated cost fits, with the ones taken before them, into what is left of the whole
-//! budget after closing the search phase, passing over any that would not; the top candidate
-//! is always taken or the stage is skipped. Each candidate's
+//! budget after closing the search phase, passing over any that would not. The top candidate
+//! is taken or the stage is skipped when nothing was held back for it (it alone would not fit
+//! into `share`: it stays the winner without the stage); when time was held back and the
+//! closing of the search phase put a trial first that does not fit, the stage starts from the
+//! best candidate that does ([`plan_passing_over`]), so the time is not lost. Each candidate's
 //! time is estimated from its own measured training time on one of the trainer's threads
 //! (what it takes trained alone), scaled to the fold's rows, and the stage's time is the
 //! longest-first schedule of the taken candidates on the trainer's threads ([`fold_ms`],
@@ -276,6 +279,21 @@ pub fn plan(offers: &[Offer], k: usize, allowance: Allowance, threads: usize) ->
     .into_iter()
     .map(|i| offers[i])
     .collect()
+}
+
+/// The [`plan`] of the offers from the best one that fits on (passing over better ones that do
+/// not): empty when none fits. For a stage time was held back for, when the top candidate no
+/// longer fits into it.
+pub fn plan_passing_over(
+    offers: &[Offer],
+    k: usize,
+    allowance: Allowance,
+    threads: usize,
+) -> Vec<Offer> {
+    (0..offers.len())
+        .map(|i| plan(&offers[i..], k, allowance, threads))
+        .find(|taken| !taken.is_empty())
+        .unwrap_or_default()
 }
 
 /// Indices of the candidates [`plan`] takes among `estimate_ms` (best first): the first, and
@@ -617,6 +635,15 @@ mod tests {
         };
         let taken: Vec<u32> = plan(&offers, 5, left, 2).iter().map(|o| o.trial).collect();
         assert_eq!(taken, [45, 18]);
+        // A top candidate that does not fit: the plan is empty, unless it may be passed over.
+        let offers = [o(88, 10_400.0), o(90, 1_300.0), o(89, 500.0)];
+        assert!(plan(&offers, 5, left, 2).is_empty());
+        let taken: Vec<u32> = plan_passing_over(&offers, 5, left, 2)
+            .iter()
+            .map(|o| o.trial)
+            .collect();
+        assert_eq!(taken, [90, 89]);
+        assert!(plan_passing_over(&offers[..1], 5, left, 2).is_empty());
     }
 
     #[test]

@@ -30,8 +30,16 @@ impl Search {
         events: &mut Vec<Event>,
         started_ms: f64,
     ) -> Result<(), SearchError> {
+        // Whether time was held back for the stage: retiring the running trials may put a
+        // trial that would not fit first (and re-estimate the reserve as none).
+        let reserved = self.cv_reserve_ms > 0.0;
         self.end_search_phase(trainer, events).await?;
-        self.begin_cv(events, now_ms() - started_ms, trainer.parallelism());
+        self.begin_cv(
+            events,
+            now_ms() - started_ms,
+            trainer.parallelism(),
+            reserved,
+        );
         Ok(())
     }
 
@@ -87,8 +95,19 @@ impl Search {
     /// Starts the cross-validation stage (see [`super::cv`] for the budget rule), or moves on
     /// when it is off or cannot run. `spent_ms`: time the current step has taken and not yet
     /// added to the elapsed time (closing the search phase); `threads`: how many candidates the
-    /// trainer trains at the same time.
-    pub(super) fn begin_cv(&mut self, events: &mut Vec<Event>, spent_ms: f64, threads: usize) {
+    /// trainer trains at the same time; `reserved`: whether the search phase held time back for
+    /// the stage. When it did and the top candidate no longer fits (a trial stopped by the
+    /// closing of the search phase, longer than the one the time was held for, may rank first),
+    /// the best ones that fit are cross-validated instead ([`cv::plan_passing_over`]), and
+    /// rank above it; when it did not, the top candidate was too large for the stage from the
+    /// start, and it stays the winner without one.
+    pub(super) fn begin_cv(
+        &mut self,
+        events: &mut Vec<Event>,
+        spent_ms: f64,
+        threads: usize,
+        reserved: bool,
+    ) {
         if !self.config.cross_validates() {
             return self.after_cv();
         }
@@ -117,7 +136,11 @@ impl Search {
                 .map(|e| e.saturating_sub(self.epochs_used + self.cv_epochs)),
             ms: b.seconds.map(|s| s * 1000.0 - self.elapsed_ms - spent_ms),
         };
-        let taken = cv::plan(&offers, k, allowance, threads);
+        let taken = if reserved {
+            cv::plan_passing_over(&offers, k, allowance, threads)
+        } else {
+            cv::plan(&offers, k, allowance, threads)
+        };
         if taken.is_empty() {
             return skip(
                 self,
@@ -538,6 +561,54 @@ mod tests {
             block_on(search.step(&mut trainer)).unwrap();
         }
         search
+    }
+
+    /// [`searched`] with cross-validation on and a 10 s budget of which 1 s is left, its top
+    /// candidate (whose weights are kept) too large for it and the next ones small; and those
+    /// candidates, best first.
+    fn top_too_large() -> (Search, Vec<u32>) {
+        let mut s = searched();
+        s.config.cv_folds = 5;
+        s.config.budget = Budget {
+            seconds: Some(10.0),
+            epochs: None,
+        };
+        s.elapsed_ms = 9_000.0;
+        let offered: Vec<u32> = s
+            .ranked()
+            .into_iter()
+            .filter(|t| s.kept.contains_key(t))
+            .collect();
+        for &t in &offered {
+            s.trials[t as usize].thread_ms = 10.0;
+        }
+        s.trials[offered[0] as usize].thread_ms = 1.0e6;
+        (s, offered)
+    }
+
+    #[test]
+    fn a_top_candidate_that_does_not_fit_is_passed_over_only_where_time_was_held_back_for_it() {
+        // Nothing was held back (it alone was too large for the stage): it stays first, and
+        // the stage is skipped.
+        let (mut s, offered) = top_too_large();
+        assert!(offered.len() >= 3, "{offered:?}");
+        let mut events = Vec::new();
+        s.begin_cv(&mut events, 0.0, 1, false);
+        assert!(
+            matches!(events.last(), Some(Event::CrossValidationSkipped { .. })),
+            "{events:?}"
+        );
+        assert_eq!(s.ranked()[0], offered[0]);
+        // Time was held back, and closing the search phase put it first: the stage takes the
+        // best ones that fit.
+        let (mut s, offered) = top_too_large();
+        let mut events = Vec::new();
+        s.begin_cv(&mut events, 0.0, 1, true);
+        let Some(Event::CrossValidationStarted { candidates, .. }) = events.last() else {
+            panic!("{events:?}");
+        };
+        assert!(!candidates.contains(&offered[0]), "{candidates:?}");
+        assert_eq!(candidates.first(), offered.get(1));
     }
 
     fn cv(score: f64, diverged: bool) -> Option<CvScore> {
