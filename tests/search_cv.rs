@@ -95,6 +95,7 @@ fn cv_started(events: &[Event]) -> Option<(u32, Vec<u32>, usize)> {
             folds,
             candidates,
             rows,
+            ..
         } => Some((*folds, candidates.clone(), *rows)),
         _ => None,
     })

@@ -392,7 +392,8 @@ function sayDataWarnings(warnings) {
 function sayStage(stage) {
   if (!stage) return;
   if (stage.kind === "cv") {
-    progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of ${stage.rows} rows (${stage.done} done)…`, "info");
+    const passed = stage.passedOver.length ? ` (${stage.passedOver.map((t) => `#${t}`).join(", ")} passed over: would not fit into the budget left)` : "";
+    progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of ${stage.rows} rows${passed} (${stage.done} done)…`, "info");
   } else if (stage.kind === "cv-skipped") {
     progress.say(`No cross-validation: ${stage.reason}.`, "info");
   } else if (stage.kind === "bag" && stage.members.length > 1) {

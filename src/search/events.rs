@@ -161,6 +161,10 @@ pub enum Event {
         folds: u32,
         /// Trials cross-validated, best validation objective first.
         candidates: Vec<u32>,
+        /// Better-ranked trials left out because they would not fit into the time (or
+        /// epochs) left beside the ones taken, best first; they rank after the cross-validated
+        /// ones.
+        passed_over: Vec<u32>,
         /// Rows cut into folds (train + validation; never test).
         rows: usize,
     },

@@ -163,7 +163,7 @@ export class RunModel {
         break;
       }
       case "cross_validation_started":
-        this.stage = { kind: "cv", folds: e.folds, candidates: e.candidates.length, rows: e.rows, done: 0 };
+        this.stage = { kind: "cv", folds: e.folds, candidates: e.candidates.length, passedOver: e.passed_over ?? [], rows: e.rows, done: 0 };
         changed.add("stage");
         break;
       case "cross_validation_skipped":

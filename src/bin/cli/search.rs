@@ -590,16 +590,29 @@ impl View {
             Event::CrossValidationStarted {
                 folds,
                 candidates,
+                passed_over,
                 rows,
-            } => self.line(format!(
-                "cross-validating {} candidates ({}) on {folds} folds of {rows} train + valid rows",
-                candidates.len(),
-                candidates
-                    .iter()
-                    .map(|t| format!("#{t}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )),
+            } => {
+                let list = |ts: &[u32]| {
+                    ts.iter()
+                        .map(|t| format!("#{t}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let passed = if passed_over.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} passed over: would not fit into the budget left",
+                        list(passed_over)
+                    )
+                };
+                self.line(format!(
+                    "cross-validating {} candidates ({}) on {folds} folds of {rows} train + valid rows{passed}",
+                    candidates.len(),
+                    list(candidates)
+                ))
+            }
             Event::CrossValidationSkipped { reason } => {
                 self.line(format!("cross-validation skipped: {reason}"))
             }

@@ -153,9 +153,18 @@ impl Search {
                 ),
             );
         }
+        let last = taken
+            .last()
+            .and_then(|l| offers.iter().position(|o| o.trial == l.trial))
+            .unwrap_or(0);
         events.push(Event::CrossValidationStarted {
             folds: k as u32,
             candidates: taken.iter().map(|o| o.trial).collect(),
+            passed_over: offers[..last]
+                .iter()
+                .filter(|o| !taken.iter().any(|t| t.trial == o.trial))
+                .map(|o| o.trial)
+                .collect(),
             rows: n,
         });
         self.cv = Some(CvStage {
@@ -604,11 +613,17 @@ mod tests {
         let (mut s, offered) = top_too_large();
         let mut events = Vec::new();
         s.begin_cv(&mut events, 0.0, 1, true);
-        let Some(Event::CrossValidationStarted { candidates, .. }) = events.last() else {
+        let Some(Event::CrossValidationStarted {
+            candidates,
+            passed_over,
+            ..
+        }) = events.last()
+        else {
             panic!("{events:?}");
         };
         assert!(!candidates.contains(&offered[0]), "{candidates:?}");
         assert_eq!(candidates.first(), offered.get(1));
+        assert_eq!(passed_over, &[offered[0]]);
     }
 
     fn cv(score: f64, diverged: bool) -> Option<CvScore> {
