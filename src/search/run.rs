@@ -40,7 +40,9 @@ mod phase;
 mod stages;
 mod time_shares;
 
-pub use time_shares::{longest_first_ms, thread_times, time_shares, work_costs};
+pub use time_shares::{
+    epochs_that_fit, longest_first_ms, span, thread_times, time_shares, work_costs,
+};
 
 /// Everything that defines a search run (together with the data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -403,6 +405,12 @@ pub struct Search {
     /// reserve.
     #[serde(default)]
     last_step_ms: f64,
+    /// The trainer's wall time per unit of work ([`span`]) in the latest search-phase training
+    /// call (ms); 0 until one is measured. It predicts a step's training time from its work, so
+    /// a step trains only the epochs that end before the budget (or the stage's reserve). Not
+    /// saved: a search continued elsewhere measures it again.
+    #[serde(skip)]
+    train_rate: f64,
     /// The winner's weights from the search phase, when it was refit (for held-out metrics).
     #[serde(default)]
     pre_refit: BTreeMap<u32, Weights>,
@@ -497,6 +505,7 @@ impl Search {
             cv_epochs: 0,
             cv_reserve_ms: 0.0,
             last_step_ms: 0.0,
+            train_rate: 0.0,
             pre_refit: BTreeMap::new(),
             ensemble: None,
             legacy_bag: None,

@@ -31,6 +31,20 @@ impl Search {
         (time_ok && epochs_left != Some(0), epochs_left)
     }
 
+    /// Under a time budget, the time (ms) this step, which began at `started_ms`, has left to
+    /// train in: up to the budget, or with cross-validation up to the stage's reserve
+    /// ([`Search::budget_left`]). A step cannot be cut short once training, so it trains only
+    /// the epochs that fit at the rate measured on the latest one (see [`epochs_that_fit`]).
+    fn training_time_left(&self, started_ms: f64) -> Option<f64> {
+        let budget_ms = self.config.budget.seconds? * 1000.0;
+        let limit_ms = if self.config.cross_validates() {
+            budget_ms - cv::reserve_ms(self.cv_reserve_ms, budget_ms, self.config.cv_share)
+        } else {
+            budget_ms
+        };
+        Some(limit_ms - self.elapsed_ms - (now_ms() - started_ms))
+    }
+
     pub(super) fn may_start_trial(&self) -> bool {
         let (ok, _) = self.budget_left();
         ok && self
@@ -125,6 +139,19 @@ impl Search {
                     .ok_or(TrainError::UnknownCandidate(CandidateId(*t)))
             })
             .collect::<Result<_, _>>()?;
+        let rows = self.data.train.rows();
+        let threads = trainer.parallelism();
+        if let Some(left_ms) = self.training_time_left(started_ms) {
+            let per_epoch: Vec<f64> = group
+                .iter()
+                .map(|&(t, _)| self.trials[t as usize].spec.epoch_cost(rows))
+                .collect();
+            k = epochs_that_fit(&per_epoch, threads, self.train_rate, left_ms, k);
+            if k == 0 {
+                // Not even one more epoch would end in time.
+                return self.close_search_phase(trainer, events, started_ms).await;
+            }
+        }
         let t0 = now_ms();
         let results = trainer.train(&ids, k).await?;
         let elapsed = now_ms() - t0;
@@ -132,9 +159,13 @@ impl Search {
             .iter()
             .zip(&results)
             .map(|(&(t, _), curve)| (&self.trials[t as usize].spec, curve.len()));
-        let costs = work_costs(self.data.train.rows(), work);
+        let costs = work_costs(rows, work);
+        let work_span = span(&costs, threads);
+        if elapsed.is_finite() && work_span > 0.0 {
+            self.train_rate = elapsed / work_span;
+        }
         let shares = time_shares(elapsed, &costs);
-        let on_threads = thread_times(elapsed, &costs, trainer.parallelism());
+        let on_threads = thread_times(elapsed, &costs, threads);
         let mut reached = Vec::new();
         let each = shares.into_iter().zip(on_threads);
         for ((&(trial, target), curve), (share, on_thread)) in group.iter().zip(results).zip(each) {
@@ -559,5 +590,101 @@ impl Search {
             }
         }
         Ok(())
+    }
+}
+
+// Natively only: the search is driven with `block_on`.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::model::CpuTrainer;
+    use crate::platform::block_on;
+
+    /// A search on iris under a 100 s budget, without cross-validation, two trials of 20 epochs
+    /// training 5 epochs a step, after its first training step; and its trainer.
+    fn after_one_step() -> (Search, CpuTrainer) {
+        let table = crate::data::builtin::load("iris", &Default::default()).unwrap();
+        let data = crate::data::prepare(&table, &Default::default()).unwrap();
+        let config = SearchConfig {
+            cv_folds: 0,
+            baselines: false,
+            sampler: SamplerConfig::Random,
+            scheduler: SchedulerConfig::None { parallel: 2 },
+            fidelity: Fidelity {
+                min_epochs: 20,
+                max_epochs: 20,
+                eta: 3,
+            },
+            max_epochs_per_step: 5,
+            budget: Budget {
+                seconds: Some(100.0),
+                epochs: None,
+            },
+            ..SearchConfig::default()
+        };
+        let mut search = Search::new(config, &data).unwrap();
+        let mut trainer = CpuTrainer::new(search.train_data());
+        while search.epochs_used == 0 {
+            block_on(search.step(&mut trainer)).unwrap();
+        }
+        (search, trainer)
+    }
+
+    /// The trials training, with the epochs each has trained.
+    fn training(s: &Search) -> Vec<(u32, u32)> {
+        s.scheduler
+            .active()
+            .into_iter()
+            .map(|(t, _)| (t, s.trials[t as usize].epochs()))
+            .collect()
+    }
+
+    /// Sets the trainer's rate so that one epoch of the trials training takes `epoch_ms`.
+    fn one_epoch_takes(s: &mut Search, trainer: &CpuTrainer, epoch_ms: f64) {
+        let rows = s.data.train.rows();
+        let per_epoch: Vec<f64> = training(s)
+            .iter()
+            .map(|&(t, _)| s.trials[t as usize].spec.epoch_cost(rows))
+            .collect();
+        s.train_rate = epoch_ms / span(&per_epoch, trainer.parallelism());
+    }
+
+    #[test]
+    fn a_step_trains_only_the_epochs_that_end_before_the_time_budget() {
+        let (mut s, mut trainer) = after_one_step();
+        let before = training(&s);
+        assert_eq!(before.len(), 2, "{before:?}");
+        assert!(before.iter().all(|&(_, e)| e == 5), "{before:?}");
+        // 10 s left and an epoch predicted at 4 s: two of the five epochs fit.
+        s.elapsed_ms = 90_000.0;
+        one_epoch_takes(&mut s, &trainer, 4_000.0);
+        block_on(s.step(&mut trainer)).unwrap();
+        let after: Vec<(u32, u32)> = before
+            .iter()
+            .map(|&(t, _)| (t, s.trials[t as usize].epochs()))
+            .collect();
+        assert!(after.iter().all(|&(_, e)| e == 7), "{after:?}");
+        assert!(s.phase == Phase::Searching, "{:?}", s.phase);
+        // With the rate measured again (the epochs took far less than predicted), the next
+        // step trains all five.
+        block_on(s.step(&mut trainer)).unwrap();
+        assert!(
+            training(&s).iter().all(|&(_, e)| e == 12),
+            "{:?}",
+            training(&s)
+        );
+    }
+
+    #[test]
+    fn a_step_in_which_not_one_epoch_would_end_in_time_closes_the_search_phase() {
+        let (mut s, mut trainer) = after_one_step();
+        let before = training(&s);
+        s.elapsed_ms = 98_000.0;
+        one_epoch_takes(&mut s, &trainer, 4_000.0);
+        block_on(s.step(&mut trainer)).unwrap();
+        assert!(s.phase != Phase::Searching, "{:?}", s.phase);
+        for (t, epochs) in before {
+            assert_eq!(s.trials[t as usize].epochs(), epochs, "trial {t}");
+        }
     }
 }

@@ -58,6 +58,41 @@ pub fn thread_times(total_ms: f64, costs: &[f64], threads: usize) -> Vec<f64> {
     costs.iter().map(|&c| total_ms * c / span).collect()
 }
 
+/// The time a group with work `costs` ([`work_costs`]) takes on the trainer's `threads` threads,
+/// in units of work: the [`longest_first_ms`] schedule of its usable costs. A measured wall time
+/// over this span is the trainer's rate (ms per unit of work), and the rate times the span of
+/// another group predicts that group's time.
+pub fn span(costs: &[f64], threads: usize) -> f64 {
+    longest_first_ms(&usable(costs), threads)
+}
+
+/// How many epochs, at most `k`, a group whose candidates' work per epoch is `per_epoch`
+/// trains within `left_ms` on `threads` threads at `rate_ms` per unit of [`span`]: `k` when the
+/// rate is not known yet (not positive and finite), 0 when not even one epoch fits.
+pub fn epochs_that_fit(
+    per_epoch: &[f64],
+    threads: usize,
+    rate_ms: f64,
+    left_ms: f64,
+    k: u32,
+) -> u32 {
+    if !(rate_ms.is_finite() && rate_ms > 0.0) {
+        return k;
+    }
+    let epoch_ms = rate_ms * span(per_epoch, threads);
+    if epoch_ms.is_nan() || epoch_ms <= 0.0 {
+        return k;
+    }
+    let fit = (left_ms / epoch_ms).floor();
+    if fit >= k as f64 {
+        k
+    } else if fit >= 1.0 {
+        fit as u32
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +141,25 @@ mod tests {
             time_shares(800.0, &[5.0, 1.0, 1.0, 1.0])
         );
         assert_eq!(thread_times(90.0, &[0.0, f64::NAN], 2), vec![90.0, 90.0]);
+    }
+
+    #[test]
+    fn a_step_trains_the_epochs_its_time_left_allows_at_the_measured_rate() {
+        // Two candidates of work 3 and 1 per epoch on two threads: an epoch spans 3 units.
+        assert_eq!(span(&[3.0, 1.0], 2), 3.0);
+        assert_eq!(span(&[3.0, 1.0], 1), 4.0);
+        assert_eq!(span(&[0.0, f64::NAN], 2), 1.0);
+        // At 10 ms per unit an epoch takes 30 ms: 100 ms allow 3 of the 5 epochs asked for.
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 2, 10.0, 100.0, 5), 3);
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 2, 10.0, 1000.0, 5), 5);
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 2, 10.0, 30.0, 5), 1);
+        // Not even one epoch: none; no time left at all: none.
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 2, 10.0, 29.0, 5), 0);
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 2, 10.0, -5.0, 5), 0);
+        // On one thread the same group spans 4 units an epoch.
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 1, 10.0, 100.0, 5), 2);
+        // No rate measured yet: the epochs asked for.
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 2, 0.0, 1.0, 5), 5);
+        assert_eq!(epochs_that_fit(&[3.0, 1.0], 2, f64::NAN, 1.0, 5), 5);
     }
 }
