@@ -12,7 +12,8 @@
 //! current top candidates times [`RESERVE_MARGIN`] (at most `share` of it; a fixed reserve would
 //! mostly go unused on small data, where retraining a few candidates takes seconds); since a step
 //! cannot be cut short, the phase ends when one more step as long as the latest would run into
-//! that reserve ([`search_may_go_on`]). The stage then takes candidates in validation order
+//! that reserve ([`search_may_go_on`]), and a step trains only the epochs predicted to end
+//! before it (`search::run::epochs_that_fit`). The stage then takes candidates in validation order
 //! whose estimated cost fits, with the ones taken before them, into what is left of the whole
 //! budget after closing the search phase, passing over any that would not. The top candidate
 //! is taken or the stage is skipped when nothing was held back for it (it alone would not fit
