@@ -1150,3 +1150,26 @@ impl Search {
 fn inherit_weights(parent: &Spec, weights: &Weights, child: &Spec) -> Option<Weights> {
     crate::model::grow::inherit(parent, weights, child, child.seed).ok()
 }
+
+/// Iris, prepared, and a config on it without cross-validation or baselines: random proposals
+/// trained `parallel` at a time to `epochs` epochs each, within `budget` (for the tests of this
+/// module's parts).
+#[cfg(all(test, not(target_arch = "wasm32")))]
+fn iris_without_cv(parallel: u32, epochs: u32, budget: Budget) -> (PreparedData, SearchConfig) {
+    let table = crate::data::builtin::load("iris", &Default::default()).unwrap();
+    let data = crate::data::prepare(&table, &Default::default()).unwrap();
+    let config = SearchConfig {
+        cv_folds: 0,
+        baselines: false,
+        sampler: SamplerConfig::Random,
+        scheduler: SchedulerConfig::None { parallel },
+        fidelity: Fidelity {
+            min_epochs: epochs,
+            max_epochs: epochs,
+            eta: 3,
+        },
+        budget,
+        ..SearchConfig::default()
+    };
+    (data, config)
+}

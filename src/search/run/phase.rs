@@ -603,25 +603,12 @@ mod tests {
     /// A search on iris under a 100 s budget, without cross-validation, two trials of 20 epochs
     /// training 5 epochs a step, after its first training step; and its trainer.
     fn after_one_step() -> (Search, CpuTrainer) {
-        let table = crate::data::builtin::load("iris", &Default::default()).unwrap();
-        let data = crate::data::prepare(&table, &Default::default()).unwrap();
-        let config = SearchConfig {
-            cv_folds: 0,
-            baselines: false,
-            sampler: SamplerConfig::Random,
-            scheduler: SchedulerConfig::None { parallel: 2 },
-            fidelity: Fidelity {
-                min_epochs: 20,
-                max_epochs: 20,
-                eta: 3,
-            },
-            max_epochs_per_step: 5,
-            budget: Budget {
-                seconds: Some(100.0),
-                epochs: None,
-            },
-            ..SearchConfig::default()
+        let budget = Budget {
+            seconds: Some(100.0),
+            epochs: None,
         };
+        let (data, mut config) = iris_without_cv(2, 20, budget);
+        config.max_epochs_per_step = 5;
         let mut search = Search::new(config, &data).unwrap();
         let mut trainer = CpuTrainer::new(search.train_data());
         while search.epochs_used == 0 {

@@ -546,24 +546,11 @@ mod tests {
 
     /// A finished search on iris without cross-validation (a tiny epoch budget).
     fn searched() -> Search {
-        let table = crate::data::builtin::load("iris", &Default::default()).unwrap();
-        let data = crate::data::prepare(&table, &Default::default()).unwrap();
-        let config = SearchConfig {
-            cv_folds: 0,
-            baselines: false,
-            sampler: SamplerConfig::Random,
-            scheduler: SchedulerConfig::None { parallel: 4 },
-            fidelity: Fidelity {
-                min_epochs: 2,
-                max_epochs: 2,
-                eta: 3,
-            },
-            budget: Budget {
-                seconds: None,
-                epochs: Some(20),
-            },
-            ..SearchConfig::default()
+        let budget = Budget {
+            seconds: None,
+            epochs: Some(20),
         };
+        let (data, config) = iris_without_cv(4, 2, budget);
         let mut search = Search::new(config, &data).unwrap();
         let mut trainer = CpuTrainer::new(search.train_data());
         while !search.is_finished() {
