@@ -1,5 +1,6 @@
-//! Sharing the measured wall time of a group of candidates trained together among them, and
-//! each one's time on the trainer's threads.
+//! Sharing the measured wall time of a group of candidates trained together among them, each
+//! one's time on the trainer's threads, and how many epochs a group can train in the time left
+//! at the rate measured on the latest group.
 
 use crate::model::Spec;
 
