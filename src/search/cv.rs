@@ -250,16 +250,12 @@ pub fn held_back_ms(estimate_ms: &[f64], k: usize, threads: usize, cap_ms: f64) 
     stage_ms(&times, k, threads)
 }
 
-/// Whether the search phase may take another step under a time budget of `budget_ms`, having
-/// spent `elapsed_ms`, with `reserve_ms` held back for the stage: only when one more step as long
-/// as the latest (`last_step_ms`; a step cannot be cut short) still ends before the reserve.
-pub fn search_may_go_on(
-    elapsed_ms: f64,
-    last_step_ms: f64,
-    reserve_ms: f64,
-    budget_ms: f64,
-) -> bool {
-    elapsed_ms + last_step_ms < budget_ms - reserve_ms
+/// Whether the search phase may take another step, having spent `elapsed_ms` of the time up to
+/// `limit_ms` (the time budget less the [`reserve_ms`] held back for the stage): only when one
+/// more step as long as the latest (`last_step_ms`; a step cannot be cut short) still ends
+/// before the limit.
+pub fn search_may_go_on(elapsed_ms: f64, last_step_ms: f64, limit_ms: f64) -> bool {
+    elapsed_ms + last_step_ms < limit_ms
 }
 
 /// Takes the first of `offers` (best first) and then, in order, every other one that still fits
@@ -650,9 +646,9 @@ mod tests {
     #[test]
     fn the_search_phase_stops_a_step_before_the_reserve() {
         // 30 s budget, 200 ms reserve: the last step ends before 29.8 s.
-        assert!(search_may_go_on(29_000.0, 700.0, 200.0, 30_000.0));
-        assert!(!search_may_go_on(29_000.0, 800.0, 200.0, 30_000.0));
-        assert!(!search_may_go_on(29_800.0, 0.0, 200.0, 30_000.0));
-        assert!(search_may_go_on(0.0, 0.0, 0.0, 30_000.0));
+        assert!(search_may_go_on(29_000.0, 700.0, 30_000.0 - 200.0));
+        assert!(!search_may_go_on(29_000.0, 800.0, 30_000.0 - 200.0));
+        assert!(!search_may_go_on(29_800.0, 0.0, 30_000.0 - 200.0));
+        assert!(search_may_go_on(0.0, 0.0, 30_000.0));
     }
 }

@@ -11,17 +11,13 @@ impl Search {
     pub(super) fn budget_left(&self) -> (bool, Option<u64>) {
         let b = self.config.budget;
         let share = self.config.search_share();
-        // Time: the stage's estimated cost for the current top candidates, with a margin
-        // ([`cv::RESERVE_MARGIN`]), is held back, at most `cv_share` of the budget (a reserve the
-        // stage could not use would be lost).
-        // A step cannot be cut short, so the phase also ends when one more step as long as the
-        // latest would run into that reserve.
-        let time_ok = b.seconds.is_none_or(|s| {
+        // A step cannot be cut short, so with cross-validation the phase also ends when one more
+        // step as long as the latest would run past its time limit.
+        let time_ok = self.search_time_limit_ms().is_none_or(|limit_ms| {
             if self.config.cross_validates() {
-                let reserve = cv::reserve_ms(self.cv_reserve_ms, s * 1000.0, self.config.cv_share);
-                cv::search_may_go_on(self.elapsed_ms, self.last_step_ms, reserve, s * 1000.0)
+                cv::search_may_go_on(self.elapsed_ms, self.last_step_ms, limit_ms)
             } else {
-                self.elapsed_ms < s * 1000.0
+                self.elapsed_ms < limit_ms
             }
         });
         let epochs_left = b.epochs.map(|e| {
@@ -31,17 +27,25 @@ impl Search {
         (time_ok && epochs_left != Some(0), epochs_left)
     }
 
-    /// Under a time budget, the time (ms) this step, which began at `started_ms`, has left to
-    /// train in: up to the budget, or with cross-validation up to the stage's reserve
-    /// ([`Search::budget_left`]). A step cannot be cut short once training, so it trains only
-    /// the epochs that fit at the rate measured on the latest one (see [`epochs_that_fit`]).
-    fn training_time_left(&self, started_ms: f64) -> Option<f64> {
+    /// Under a time budget, the time (ms) by which the search phase ends: the budget, less with
+    /// cross-validation the time held back for the stage (its estimated cost for the current
+    /// top candidates with a margin, [`cv::RESERVE_MARGIN`], at most `cv_share` of the budget: a
+    /// reserve the stage could not use would be lost).
+    fn search_time_limit_ms(&self) -> Option<f64> {
         let budget_ms = self.config.budget.seconds? * 1000.0;
-        let limit_ms = if self.config.cross_validates() {
+        Some(if self.config.cross_validates() {
             budget_ms - cv::reserve_ms(self.cv_reserve_ms, budget_ms, self.config.cv_share)
         } else {
             budget_ms
-        };
+        })
+    }
+
+    /// Under a time budget, the time (ms) this step, which began at `started_ms`, has left to
+    /// train in before the [`Search::search_time_limit_ms`]. A step cannot be cut short once
+    /// training, so it trains only the epochs that fit at the rate measured on the latest one
+    /// (see [`epochs_that_fit`]).
+    fn training_time_left(&self, started_ms: f64) -> Option<f64> {
+        let limit_ms = self.search_time_limit_ms()?;
         Some(limit_ms - self.elapsed_ms - (now_ms() - started_ms))
     }
 
