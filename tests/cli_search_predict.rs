@@ -146,9 +146,8 @@ fn predict_reproduces_the_leaderboard_test_accuracy() {
         _ => panic!("churned is a classification target"),
     };
     assert_eq!(header.len(), 1 + classes.len());
-    let predicted: Vec<String> = lines
-        .map(|l| l.split(',').next().unwrap().to_string())
-        .collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let predicted: Vec<String> = rows.iter().map(|r| r[0].to_string()).collect();
     assert_eq!(predicted.len(), 300, "one prediction per data row");
     let correct = data
         .rows
@@ -165,6 +164,36 @@ fn predict_reproduces_the_leaderboard_test_accuracy() {
         (accuracy - test.accuracy).abs() < 1e-9,
         "predict gives test accuracy {accuracy}, the leaderboard says {}",
         test.accuracy
+    );
+    // Its probabilities (calibrated when the model has a temperature) are the model file's,
+    // whose log loss on the test rows is the leaderboard's.
+    let automl::report::export::Predicted::Classes { probs, .. } =
+        model.predict_features(&data.test.x)
+    else {
+        panic!("classification model")
+    };
+    for (i, &row) in data.rows.test.iter().enumerate() {
+        for (c, printed) in rows[row][1..].iter().enumerate() {
+            let p = probs[i * classes.len() + c];
+            let printed: f32 = printed.parse().unwrap();
+            assert!((printed - p).abs() <= 6e-7, "row {row}: {printed} {p}");
+        }
+    }
+    let log_loss = data
+        .test
+        .y
+        .iter()
+        .enumerate()
+        .map(|(i, &y)| {
+            -(probs[i * classes.len() + y as usize] as f64)
+                .clamp(1e-15, 1.0)
+                .ln()
+        })
+        .sum::<f64>()
+        / data.test.rows() as f64;
+    assert!(
+        (log_loss - test.log_loss.unwrap()).abs() < 1e-9,
+        "{log_loss} {test:?}"
     );
 
     // Values the model cannot use as they are still get a prediction, and a warning each.

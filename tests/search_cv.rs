@@ -241,9 +241,10 @@ fn the_winner_is_the_bag_of_its_fold_models() {
     assert_eq!(bag.len(), 5);
     assert!(events.iter().any(|e| matches!(
         e,
-        Event::WinnerBagged { trial, models: 5, rows, members, cv: None }
+        Event::WinnerBagged { trial, models: 5, rows, members, cv: None, temperature }
             if *trial == winner.id && *rows == data.train.rows() + data.valid.rows()
                 && members.len() == 1 && members[0].share == 1.0
+                && *temperature == Some(ensemble.temperature).filter(|&t| t != 1.0)
     )));
     assert!(!events.iter().any(|e| matches!(e, Event::Refitted { .. })));
     assert!(!search.winner_refitted());
@@ -284,17 +285,139 @@ fn the_winner_is_the_bag_of_its_fold_models() {
     let json = serde_json::to_string(&file).unwrap();
     let back: ModelFile = serde_json::from_str(&json).unwrap();
     assert_eq!(back, file);
-    assert_eq!(file.version, 2, "a bag needs no newer reader");
+    // Its probabilities are calibrated by the bag's temperature, which only a newer reader
+    // knows; without one, a bag needs no newer reader.
+    let t = ensemble.temperature;
+    assert!(t >= 1.0, "{t}");
+    assert_eq!(file.temperature, (t != 1.0).then_some(t));
+    assert_eq!(file.version, if t != 1.0 { 4 } else { 2 });
     let mut newer = file.clone();
-    newer.version = 4;
-    assert!(newer.check().unwrap_err().contains("version 4"));
+    newer.version = 5;
+    assert!(newer.check().unwrap_err().contains("version 5"));
+    let mut frozen = file.clone();
+    frozen.temperature = Some(0.0);
+    assert!(frozen.check().unwrap_err().contains("temperature"));
     let mut broken = file.clone();
     broken.bag[0].layers[0].b.pop();
     assert!(broken.check().unwrap_err().contains("bag member 2"));
+    let mut calibrated = mean.clone();
+    automl::model::calibration::temper(&mut calibrated, classes, t);
     match back.predict_features(&data.test.x) {
-        automl::report::export::Predicted::Classes { probs, .. } => assert_eq!(probs, mean),
+        automl::report::export::Predicted::Classes { probs, .. } => {
+            assert_eq!(probs, calibrated)
+        }
         other => panic!("{other:?}"),
     }
+    assert_eq!(
+        test.log_loss,
+        Some(common::log_loss(&calibrated, &data.test.y, classes))
+    );
+}
+
+/// The out-of-fold predictions of ensemble `e` of `search` and their targets, rebuilt here
+/// from the fold trainers' data: each fold's held-out rows predicted by the share-weighted mean
+/// of the members' models of that fold.
+fn out_of_fold(
+    search: &Search,
+    e: &automl::search::ensemble::Ensemble,
+    fold_data: &[automl::model::TrainData],
+) -> (Vec<f32>, Vec<f32>) {
+    let classes = search.data().task.outputs();
+    let (mut oof, mut targets) = (Vec::new(), Vec::new());
+    for (f, fold) in fold_data.iter().enumerate() {
+        let mut p = vec![0f64; fold.valid_rows() * classes];
+        for (m, s) in e.members.iter().zip(e.shares()) {
+            let spec = &search.trials()[m.trial as usize].spec;
+            let out = automl::model::predict(spec, &m.models[f], &fold.valid_x);
+            for (a, v) in p.iter_mut().zip(out) {
+                *a += s.share * v as f64;
+            }
+        }
+        oof.extend(p.iter().map(|&v| v as f32));
+        targets.extend_from_slice(&fold.valid_y);
+    }
+    (oof, targets)
+}
+
+#[test]
+fn the_winners_probabilities_are_calibrated_on_its_out_of_fold_predictions() {
+    use automl::model::calibration::{fit_temperature, temper};
+    use automl::report::export::Predicted;
+    use automl::report::metrics::Metrics;
+    let data = dataset("iris");
+    let classes = data.task.outputs();
+    let mut fold_data = Vec::new();
+    let driver = Driver::new(Search::new(config(5, 240), &data).unwrap());
+    let (search, events) = driver.finish(&mut |s: &Search| fold_data.push(s.trainer_data()));
+    let e = search.winner_ensemble().expect("the winner was bagged");
+    assert!(events.iter().any(|ev| matches!(
+        ev,
+        Event::WinnerBagged { temperature: Some(t), .. } if *t == e.temperature
+    )));
+    // This run's networks are more confident out of fold than they are right: the fit
+    // softens them, and the held-out log loss falls.
+    let (oof, oof_y) = out_of_fold(&search, e, &fold_data);
+    let t = fit_temperature(&oof, &oof_y, classes).unwrap();
+    assert!(e.temperature > 1.0, "{e:?}");
+    assert!(
+        (e.temperature - t).abs() < 1e-6 * t,
+        "{} {t}",
+        e.temperature
+    );
+    let mut tempered = oof.clone();
+    temper(&mut tempered, classes, e.temperature);
+    let (before, after) = (
+        common::log_loss(&oof, &oof_y, classes),
+        common::log_loss(&tempered, &oof_y, classes),
+    );
+    assert!(after < before, "{after} {before}");
+    assert_eq!(
+        common::accuracy(&tempered, &oof_y, classes),
+        common::accuracy(&oof, &oof_y, classes)
+    );
+    // The leaderboard tests the calibrated probabilities: the same accuracy as the raw mean, the
+    // log loss of the calibrated ones. The cross-validated score that ranked it stays raw.
+    let row = search.leaderboard().unwrap().best_neural().unwrap().clone();
+    let members = search.best_members().unwrap().1;
+    let raw = automl::model::predict_weighted(&members, &data.test.x);
+    let mut calibrated = raw.clone();
+    temper(&mut calibrated, classes, e.temperature);
+    let Metrics::Classification(test) = &row.test else {
+        panic!("classification metrics expected");
+    };
+    assert_eq!(test.accuracy, common::accuracy(&raw, &data.test.y, classes));
+    let expected = common::log_loss(&calibrated, &data.test.y, classes);
+    assert!(
+        (test.log_loss.unwrap() - expected).abs() < 1e-9,
+        "{test:?} {expected}"
+    );
+    let mut start = 0;
+    let mut fold_losses = Vec::new();
+    for fold in &fold_data {
+        let rows = start..start + fold.valid_rows();
+        let part = |p: &[f32]| p[rows.start * classes..rows.end * classes].to_vec();
+        fold_losses.push(common::log_loss(&part(&oof), &oof_y[rows.clone()], classes));
+        start = rows.end;
+    }
+    let raw_cv = fold_losses.iter().sum::<f64>() / fold_losses.len() as f64;
+    assert!(
+        (e.cv.loss - raw_cv).abs() < 1e-3 * raw_cv,
+        "{:?} {raw_cv}",
+        e.cv
+    );
+    assert_eq!(row.cv.map(|c| c.loss), Some(e.cv.loss));
+    assert_eq!(row.temperature, Some(e.temperature));
+    // The model file carries the temperature (version 4) and predicts the same probabilities,
+    // through JSON.
+    let file = ModelFile::from_search(&search).unwrap();
+    assert_eq!((file.version, file.temperature), (4, Some(e.temperature)));
+    file.check().unwrap();
+    let back: ModelFile = serde_json::from_str(&serde_json::to_string(&file).unwrap()).unwrap();
+    let Predicted::Classes { probs, labels } = back.predict_features(&data.test.x) else {
+        panic!("classes expected");
+    };
+    assert_eq!(probs, calibrated);
+    assert_eq!(labels, automl::report::metrics::argmax_rows(&raw, classes));
 }
 
 #[test]
@@ -396,9 +519,25 @@ fn the_winner_is_an_ensemble_chosen_on_out_of_fold_predictions() {
         test.accuracy,
         common::accuracy(&mix32, &data.test.y, classes)
     );
-    // The model file (version 3) carries every member and predicts what the leaderboard tested.
+    // Its probabilities are scaled by the temperature fitted on its out-of-fold predictions.
+    let (oof, oof_y) = out_of_fold(&search, &e, &fold_data);
+    let t = automl::model::calibration::fit_temperature(&oof, &oof_y, classes).unwrap();
+    assert!(
+        (e.temperature - t).abs() < 1e-6 * t,
+        "{} {t}",
+        e.temperature
+    );
+    let mut calibrated = mix32.clone();
+    automl::model::calibration::temper(&mut calibrated, classes, e.temperature);
+    let expected = common::log_loss(&calibrated, &data.test.y, classes);
+    assert!(
+        (test.log_loss.unwrap() - expected).abs() < 1e-5,
+        "{test:?} {expected}"
+    );
+    // The model file (version 3, or 4 with a temperature) carries every member and predicts
+    // what the leaderboard tested.
     let file = ModelFile::from_search(&search).unwrap();
-    assert_eq!(file.version, 3);
+    assert_eq!(file.version, if e.temperature != 1.0 { 4 } else { 3 });
     assert_eq!(file.members().len(), e.models());
     assert_eq!(file.ensemble.len(), e.members.len() - 1);
     file.check().unwrap();
@@ -409,8 +548,8 @@ fn the_winner_is_an_ensemble_chosen_on_out_of_fold_predictions() {
     else {
         panic!("classes expected");
     };
-    for (p, q) in probs.iter().zip(&mix) {
-        assert!((*p as f64 - q).abs() < 1e-5, "{p} {q}");
+    for (p, q) in probs.iter().zip(&calibrated) {
+        assert!((p - q).abs() < 1e-5, "{p} {q}");
     }
     let mut unbalanced = file.clone();
     unbalanced.ensemble[0].share += 0.5;
@@ -501,13 +640,26 @@ fn a_state_saved_with_the_earlier_bag_field_resumes_with_the_same_winner() {
     json["bag"] = serde_json::json!([member["trial"], member["models"]]);
     let mut old = Search::resume(serde_json::from_value(json).unwrap());
     let mut now = Search::resume(state);
-    assert_eq!(old.winner_ensemble(), now.winner_ensemble());
+    let (o, n) = (
+        old.winner_ensemble().unwrap(),
+        now.winner_ensemble().unwrap(),
+    );
+    assert_eq!((&o.members, o.cv), (&n.members, n.cv));
+    // A state saved before calibration has no temperature: its probabilities stay as they were.
+    assert_eq!(o.temperature, 1.0);
     block_on(old.finish::<CpuTrainer>(None)).unwrap();
     block_on(now.finish::<CpuTrainer>(None)).unwrap();
-    assert_eq!(
-        old.leaderboard().unwrap().without_timings(),
-        now.leaderboard().unwrap().without_timings()
-    );
+    // The same rows but for the winner's calibrated test log loss.
+    let uncalibrated = |s: &Search| {
+        let mut l = s.leaderboard().unwrap().without_timings();
+        for r in &mut l.rows {
+            if let automl::report::metrics::Metrics::Classification(m) = &mut r.test {
+                m.log_loss = None;
+            }
+        }
+        l
+    };
+    assert_eq!(uncalibrated(&old), uncalibrated(&now));
     assert_eq!(old.leaderboard().unwrap().best_neural().unwrap().bag, 5);
 }
 
@@ -651,6 +803,7 @@ fn board_row(
         bag: 0,
         ensemble: Vec::new(),
         cv,
+        temperature: None,
     }
 }
 

@@ -391,6 +391,7 @@ function sayDataWarnings(warnings) {
 /** Says which stage after the search phase is running. */
 function sayStage(stage) {
   if (!stage) return;
+  const calibrated = stage.temperature ? ` Its class probabilities are softened by the temperature ${stage.temperature.toFixed(2)}, fitted on its out-of-fold predictions.` : "";
   if (stage.kind === "cv") {
     const passed = stage.passedOver.length ? ` (${stage.passedOver.map((t) => `#${t}`).join(", ")} passed over: would not fit into the budget left)` : "";
     progress.say(`Cross-validating the top ${stage.candidates} candidates on ${stage.folds} folds of ${stage.rows} rows${passed} (${stage.done} done)…`, "info");
@@ -399,9 +400,9 @@ function sayStage(stage) {
   } else if (stage.kind === "bag" && stage.members.length > 1) {
     const k = stage.members[0].models;
     const parts = stage.members.map((m) => `#${m.trial} × ${m.share.toFixed(2)}`).join(", ");
-    progress.say(`The winner is an ensemble of ${stage.members.length} cross-validated trials (${parts}), chosen on their out-of-fold predictions: ${stage.models} networks, each trained on ${k - 1} of ${k} folds of ${stage.rows} rows; evaluating on the test rows…`, "info");
+    progress.say(`The winner is an ensemble of ${stage.members.length} cross-validated trials (${parts}), chosen on their out-of-fold predictions: ${stage.models} networks, each trained on ${k - 1} of ${k} folds of ${stage.rows} rows.${calibrated} Evaluating on the test rows…`, "info");
   } else if (stage.kind === "bag") {
-    progress.say(`The winner is the bag of its ${stage.models} fold models (the mean of their outputs, each trained on ${stage.models - 1} of ${stage.models} folds of ${stage.rows} rows); evaluating on the test rows…`, "info");
+    progress.say(`The winner is the bag of its ${stage.models} fold models (the mean of their outputs, each trained on ${stage.models - 1} of ${stage.models} folds of ${stage.rows} rows).${calibrated} Evaluating on the test rows…`, "info");
   } else if (stage.kind === "refit") {
     progress.say(stage.diverged ? "The refit of the winner diverged; its search weights are kept." : `Refitted the winner on ${stage.rows} train + validation rows; evaluating on the test rows…`, "info");
   } else if (stage.kind === "baseline-cv") {

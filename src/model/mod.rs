@@ -1,9 +1,11 @@
 //! Candidate networks: what a candidate is ([`spec`]), the trainer contract ([`trainer`]) that
 //! the CPU reference trainer and the GPU population trainer both fulfil, the CPU trainer
-//! ([`cpu`]) with its building blocks, and weight inheritance ([`grow`]).
+//! ([`cpu`]) with its building blocks, weight inheritance ([`grow`]) and the temperature
+//! scaling of class probabilities ([`calibration`]).
 
 pub mod activation;
 pub mod backward;
+pub mod calibration;
 pub mod cpu;
 pub mod evaluate;
 pub mod fastmath;

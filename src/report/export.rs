@@ -367,20 +367,22 @@ mod tests {
 pub const MODEL_FORMAT: &str = "automl-model";
 
 /// The newest model file version this build reads. It writes the lowest version that describes
-/// the model: 3 for an ensemble of several networks, else 2.
-pub const MODEL_VERSION: u32 = 3;
+/// the model: 4 for calibrated class probabilities, 3 for an ensemble of several networks, else
+/// 2.
+pub const MODEL_VERSION: u32 = 4;
 
 /// The best network as a self-contained file: spec, weights, the fitted data preparation and
 /// what the outputs mean. `automl predict` (and the page) load it and reproduce the search's
 /// predictions.
 ///
-/// JSON layout (version 3; fields are only ever added, with defaults, without a version bump,
+/// JSON layout (version 4; fields are only ever added, with defaults, without a version bump,
 /// unless an older reader would misread the file: version 2 added `bag` and version 3 `share`
-/// and `ensemble`, which older readers would ignore and so predict with fewer members):
+/// and `ensemble`, which older readers would ignore and so predict with fewer members, and
+/// version 4 `temperature`, without which they would give other probabilities):
 ///
 /// ```text
 /// {
-///   "format": "automl-model", "version": 3,
+///   "format": "automl-model", "version": 4,
 ///   "dataset": "customers.csv", "data_fingerprint": "…",
 ///   "spec": { "inputs": 20, "outputs": 2, "loss": "softmax_cross_entropy",
 ///             "hidden": [{"width": 408, "activation": "gelu"}], "dropout": …, "weight_decay": …,
@@ -395,6 +397,8 @@ pub const MODEL_VERSION: u32 = 3;
 ///                                 // optional (version 3): the ensemble's other members, each
 ///                                 // the mean of its models; the model is the share-weighted
 ///                                 // sum of the members' outputs
+///   "temperature": 1.8,           // optional (version 4): class probabilities are scaled by it,
+///                                 // p_c^(1/T) normalised (see `model::calibration`)
 ///   "preparation": { "inputs": [{"column": "age", "encoder": {"kind": "numeric", …}}, …],
 ///                    "feature_names": […], "target": "churned", "dropped": […] },
 ///   "task": {"kind": "classification", "classes": ["no", "yes"]} | {"kind": "regression"},
@@ -408,7 +412,8 @@ pub const MODEL_VERSION: u32 = 3;
 /// Outputs: classification gives softmax probabilities per class (index order of `classes`);
 /// regression gives one standardised value mapped back with `target_scale`. A bagged model
 /// averages them over its members (probabilities per class, or standardised values); an
-/// ensemble weights each member's mean by its share.
+/// ensemble weights each member's mean by its share; a `temperature` then scales the class
+/// probabilities.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
     /// Always [`MODEL_FORMAT`].
@@ -432,6 +437,10 @@ pub struct ModelFile {
     /// The other members of an ensemble, empty for one network or one bag.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ensemble: Vec<ModelMember>,
+    /// The temperature that scales the class probabilities of the members' mean, fitted on the
+    /// cross-validated winner's out-of-fold predictions (absent: 1, unscaled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
     /// The preparation fitted on the training rows (imputation, encoding, scaling).
     pub preparation: crate::data::Preparation,
     /// Task and class names.
@@ -511,6 +520,10 @@ impl ModelFile {
             .map(|r| r.test.clone());
         let (mut weights, mut bag, mut share, mut ensemble) =
             (weights.clone(), Vec::new(), None, Vec::new());
+        let temperature = search
+            .winner_ensemble()
+            .map(|e| e.temperature)
+            .filter(|&t| t != 1.0 && matches!(data.task, Task::Classification { .. }));
         if let Some(e) = search.winner_ensemble() {
             for (m, s) in e.members.iter().zip(e.shares()) {
                 let member_spec = &search.trials().get(m.trial as usize)?.spec;
@@ -530,10 +543,12 @@ impl ModelFile {
         }
         Some(ModelFile {
             format: MODEL_FORMAT.into(),
-            version: if ensemble.is_empty() {
-                2
+            version: if temperature.is_some() {
+                4
+            } else if !ensemble.is_empty() {
+                3
             } else {
-                MODEL_VERSION
+                2
             },
             dataset: data.name.clone(),
             data_fingerprint: data.fingerprint.clone(),
@@ -542,6 +557,7 @@ impl ModelFile {
             bag,
             share,
             ensemble,
+            temperature,
             preparation: data.preparation.clone(),
             task: data.task.clone(),
             target_scale: data.target_scale,
@@ -607,6 +623,11 @@ impl ModelFile {
                 "the ensemble's shares must be positive and sum to 1 (they sum to {total})"
             ));
         }
+        if let Some(t) = self.temperature.filter(|t| !(t.is_finite() && *t > 0.0)) {
+            return Err(format!(
+                "the temperature must be a positive number (it is {t})"
+            ));
+        }
         if self.preparation.width() != self.spec.inputs as usize {
             return Err(format!(
                 "the preparation gives {} features but the network takes {}",
@@ -633,12 +654,16 @@ impl ModelFile {
 
     /// Predicts already-prepared feature rows (`rows × inputs`).
     pub fn predict_features(&self, x: &[f32]) -> Predicted {
-        let out = crate::model::predict_weighted(&self.members(), x);
+        let mut out = crate::model::predict_weighted(&self.members(), x);
         match &self.task {
-            Task::Classification { classes } => Predicted::Classes {
-                labels: crate::report::metrics::argmax_rows(&out, classes.len()),
-                probs: out,
-            },
+            Task::Classification { classes } => {
+                let t = self.temperature.unwrap_or(1.0);
+                crate::model::calibration::temper(&mut out, classes.len(), t);
+                Predicted::Classes {
+                    labels: crate::report::metrics::argmax_rows(&out, classes.len()),
+                    probs: out,
+                }
+            }
             Task::Regression => {
                 let (m, s) = self.target_scale.unwrap_or((0.0, 1.0));
                 Predicted::Values {

@@ -61,6 +61,10 @@ pub struct Row {
     /// cross-validated, and the baselines fitted on the same folds).
     #[serde(default)]
     pub cv: Option<CvScore>,
+    /// The temperature that scales this row's class probabilities (its test log loss is that of
+    /// the scaled ones): the winner's, fitted on its out-of-fold predictions; `None` unscaled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f64>,
 }
 
 /// Ranked rows.

@@ -15,7 +15,9 @@
 //! Each member contributes the bag of its fold models, so the ensemble's prediction is
 //! `Σ share_m · mean_f p(m, f)`. Its out-of-fold score is slightly optimistic (the shares were
 //! chosen on the same predictions); the test part, evaluated once at the end, is what to read.
-//! No training is added and the test part is never read.
+//! No training is added and the test part is never read. For classification, the same
+//! out-of-fold mixture ([`mixture`]) then fits the ensemble's temperature
+//! ([`crate::model::calibration`]).
 
 use super::cv::{self, CvScore};
 use super::sampler::Objective;
@@ -42,8 +44,18 @@ pub struct Member {
 pub struct Ensemble {
     /// Members, the lead (largest count, then best cross-validated) first.
     pub members: Vec<Member>,
-    /// Its out-of-fold score (for one member, that trial's cross-validated score).
+    /// Its out-of-fold score (for one member, that trial's cross-validated score), before
+    /// calibration.
     pub cv: CvScore,
+    /// The temperature its class probabilities are scaled by, fitted on its out-of-fold
+    /// predictions ([`crate::model::calibration`]); 1 for regression, and in states saved
+    /// before it existed.
+    #[serde(default = "no_temperature")]
+    pub temperature: f64,
+}
+
+fn no_temperature() -> f64 {
+    1.0
 }
 
 /// A member's place in the ensemble, as events and leaderboard rows report it.
@@ -182,6 +194,24 @@ impl Scoring {
     }
 }
 
+/// The share-weighted mean of out-of-fold predictions `oof[i]` with weights `counts[i]` (a
+/// candidate without a count, or past the end of `counts`, is left out): the ensemble's own
+/// out-of-fold prediction. `None` without a count or when the lengths differ.
+pub fn mixture(oof: &[Vec<f32>], counts: &[u32]) -> Option<Vec<f32>> {
+    let len = oof.first()?.len();
+    let total: u32 = counts.iter().take(oof.len()).sum();
+    if total == 0 || oof.iter().any(|p| p.len() != len) {
+        return None;
+    }
+    let mut sum = vec![0f64; len];
+    for (p, &n) in oof.iter().zip(counts) {
+        for (s, &v) in sum.iter_mut().zip(p) {
+            *s += n as f64 * v as f64;
+        }
+    }
+    Some(sum.iter().map(|s| (s / total as f64) as f32).collect())
+}
+
 /// Greedy forward selection with replacement over the candidates' out-of-fold predictions
 /// (`oof[i]`, `pool rows × outputs`): the count of each candidate in the best round, and that
 /// ensemble's score. Ties between candidates go to the earlier one (pass them best first), and
@@ -295,6 +325,17 @@ mod tests {
     }
 
     #[test]
+    fn the_mixture_weights_each_candidate_by_its_count() {
+        let oof = vec![vec![1.0, 0.0], vec![0.0, 1.0], vec![0.5, 0.5]];
+        assert_eq!(mixture(&oof, &[3, 1, 0]), Some(vec![0.75, 0.25]));
+        // Counts past the candidates' end, or a candidate past the counts', are left out.
+        assert_eq!(mixture(&oof[..1], &[2, 5]), Some(vec![1.0, 0.0]));
+        assert_eq!(mixture(&oof, &[0, 1]), Some(vec![0.0, 1.0]));
+        assert_eq!(mixture(&oof, &[0, 0, 0]), None);
+        assert_eq!(mixture(&[vec![1.0], vec![1.0, 0.0]], &[1, 1]), None);
+    }
+
+    #[test]
     fn regression_selection_averages_errors_of_opposite_sign() {
         let targets = [0.0, 1.0, 2.0, 3.0];
         let folds = vec![vec![0, 2], vec![1, 3]];
@@ -337,6 +378,7 @@ mod tests {
                 loss: 0.1,
                 diverged: false,
             },
+            temperature: 1.0,
         };
         assert_eq!(e.lead(), Some(7));
         assert_eq!(e.models(), 3);

@@ -242,6 +242,10 @@ pub enum Event {
         /// trial's cross-validated score).
         #[serde(default)]
         cv: Option<CvScore>,
+        /// The temperature its class probabilities are scaled by, fitted on its out-of-fold
+        /// predictions (`None`: unscaled; see [`crate::model::calibration`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        temperature: Option<f64>,
     },
     /// The search finished and the finalists were evaluated on the test part.
     SearchFinished {

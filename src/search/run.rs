@@ -670,6 +670,7 @@ impl Search {
                         models,
                     }],
                     cv,
+                    temperature: 1.0,
                 });
             }
         }
@@ -1002,6 +1003,7 @@ impl Search {
                     share: 1.0,
                 }],
                 &self.data.valid.x,
+                1.0,
             );
             let refitted = refitted.is_some();
             let members = match ensemble {
@@ -1013,7 +1015,8 @@ impl Search {
                 }],
             };
             let t0 = now_ms();
-            let test = self.predict_part(&members, &self.data.test.x);
+            let temperature = ensemble.map_or(1.0, |e| e.temperature);
+            let test = self.predict_part(&members, &self.data.test.x, temperature);
             let infer = now_ms() - t0;
             let bagged = if members.len() > 1 { members.len() } else { 0 };
             let parameters = members.iter().map(|m| m.spec.parameter_count()).sum();
@@ -1046,6 +1049,7 @@ impl Search {
                 bag: bagged as u32,
                 ensemble: shares,
                 cv,
+                temperature: Some(temperature).filter(|&t| t != 1.0),
             });
         }
         // A winner refit here (asked for after a stop) trained on train + validation: the
@@ -1077,6 +1081,7 @@ impl Search {
                     bag: 0,
                     ensemble: Vec::new(),
                     cv: b.cv.as_ref().and_then(|c| c.as_ref().ok()).copied(),
+                    temperature: None,
                 });
             }
         }
@@ -1132,14 +1137,17 @@ impl Search {
     }
 
     /// Predictions of the share-weighted mean of `members` (one network, a bag or an ensemble)
-    /// on `x`.
-    fn predict_part(&self, members: &[Weighted<'_>], x: &[f32]) -> Prediction {
-        let out = crate::model::predict_weighted(members, x);
+    /// on `x`, class probabilities scaled by `temperature` ([`crate::model::calibration`]).
+    fn predict_part(&self, members: &[Weighted<'_>], x: &[f32], temperature: f64) -> Prediction {
+        let mut out = crate::model::predict_weighted(members, x);
         match &self.data.task {
-            Task::Classification { classes } => Prediction::Classes {
-                labels: metrics::argmax_rows(&out, classes.len()),
-                probs: Some(out),
-            },
+            Task::Classification { classes } => {
+                crate::model::calibration::temper(&mut out, classes.len(), temperature);
+                Prediction::Classes {
+                    labels: metrics::argmax_rows(&out, classes.len()),
+                    probs: Some(out),
+                }
+            }
             Task::Regression => Prediction::Values { values: out },
         }
     }

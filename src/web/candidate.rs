@@ -171,8 +171,25 @@ pub fn details(
                 members.len()
             )
         };
+        let note = if e.temperature != 1.0 {
+            format!(
+                "{note} Its class probabilities are softened by the temperature {:.2}, fitted \
+                 on its out-of-fold predictions; the boundary's shading shows them so.",
+                e.temperature
+            )
+        } else {
+            note
+        };
         let weights = first.weights.clone();
-        let mut info = view(search.data(), spec, weights, &members, Some(note), None);
+        let mut info = view(
+            search.data(),
+            spec,
+            weights,
+            &members,
+            e.temperature,
+            Some(note),
+            None,
+        );
         info.set_part("validation rows, also in the ensemble's training rows");
         return Ok(info);
     }
@@ -195,7 +212,7 @@ pub fn details(
             (w.clone(), Some(rebuilt_note(tr.inherited)), Some(w))
         }
     };
-    let mut info = view(search.data(), spec, weights, &[], note, rebuilt);
+    let mut info = view(search.data(), spec, weights, &[], 1.0, note, rebuilt);
     if refit {
         info.set_part("validation rows, also in the refit's training rows");
     }
@@ -225,12 +242,14 @@ impl CandidateInfo {
 
 /// The view of a network with its weights on prepared data; `model` holds the networks whose
 /// share-weighted mean is the model shown when it is a bag or an ensemble (empty: the network
-/// alone).
+/// alone), whose class probabilities are scaled by `temperature`
+/// ([`crate::model::calibration`]; 1 leaves them as they are).
 pub fn view(
     data: &PreparedData,
     spec: Spec,
     weights: Weights,
     model: &[Weighted<'_>],
+    temperature: f64,
     note: Option<String>,
     rebuilt: Option<Weights>,
 ) -> CandidateInfo {
@@ -244,7 +263,8 @@ pub fn view(
         Task::Classification { classes } => classes.clone(),
         Task::Regression => vec!["prediction".into()],
     };
-    let boundary = (data.inputs() == 2 && spec.inputs == 2).then(|| boundary(data, members));
+    let boundary =
+        (data.inputs() == 2 && spec.inputs == 2).then(|| boundary(data, members, temperature));
     let evaluation = (spec.inputs as usize == data.inputs()).then(|| evaluation(data, members));
     let models = members.len();
     CandidateInfo {
@@ -275,7 +295,7 @@ fn sample_rows(rows: usize) -> Vec<usize> {
     (0..rows).step_by(step).collect()
 }
 
-fn boundary(data: &PreparedData, members: &[Weighted<'_>]) -> Boundary {
+fn boundary(data: &PreparedData, members: &[Weighted<'_>], temperature: f64) -> Boundary {
     let (mut x0, mut x1, mut y0, mut y1) = (
         f32::INFINITY,
         f32::NEG_INFINITY,
@@ -312,13 +332,14 @@ fn boundary(data: &PreparedData, members: &[Weighted<'_>]) -> Boundary {
             grid.push(bounds.y0 + fy * (bounds.y1 - bounds.y0));
         }
     }
-    let out = predict_weighted(members, &grid);
+    let mut out = predict_weighted(members, &grid);
     let idx = sample_rows(data.valid.rows());
     let px = idx.iter().map(|&i| data.valid.x[i * 2]).collect();
     let py = idx.iter().map(|&i| data.valid.x[i * 2 + 1]).collect();
     let (classes, confidence, values, points) = match &data.task {
         Task::Classification { classes } => {
             let k = classes.len().max(1);
+            crate::model::calibration::temper(&mut out, k, temperature);
             let (c, p): (Vec<u32>, Vec<f32>) = out.chunks_exact(k).map(argmax).unzip();
             let labels = idx.iter().map(|&i| data.valid.y[i] as u32).collect();
             (

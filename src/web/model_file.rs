@@ -86,6 +86,7 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
         file.spec.clone(),
         file.weights.clone(),
         &members,
+        file.temperature.unwrap_or(1.0),
         None,
         None,
     );

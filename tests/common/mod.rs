@@ -144,6 +144,17 @@ pub fn accuracy(probs: &[f32], y: &[f32], classes: usize) -> f64 {
     right as f64 / y.len() as f64
 }
 
+/// Mean log loss of `rows × classes` probabilities on `y`, as the leaderboard's metrics
+/// compute it (probabilities clamped to `[1e-15, 1 − 1e-15]`).
+pub fn log_loss(probs: &[f32], y: &[f32], classes: usize) -> f64 {
+    let total: f64 = probs
+        .chunks_exact(classes)
+        .zip(y)
+        .map(|(row, &c)| -(row[c as usize] as f64).clamp(1e-15, 1.0 - 1e-15).ln())
+        .sum();
+    total / y.len() as f64
+}
+
 /// Accuracy of a baseline's predicted class labels on `y`.
 pub fn label_accuracy(p: &automl::baselines::Prediction, y: &[f32]) -> f64 {
     let automl::baselines::Prediction::Classes { labels, .. } = p else {

@@ -188,7 +188,7 @@ export class RunModel {
       case "winner_bagged": {
         const t = this.trials.get(e.trial);
         if (t) t.bag = e.models;
-        this.stage = { kind: "bag", trial: e.trial, models: e.models, rows: e.rows, members: e.members ?? [], cv: e.cv ?? null };
+        this.stage = { kind: "bag", trial: e.trial, models: e.models, rows: e.rows, members: e.members ?? [], cv: e.cv ?? null, temperature: e.temperature ?? null };
         changed.add("stage");
         break;
       }

@@ -651,24 +651,31 @@ impl View {
                 rows,
                 members,
                 cv,
-            } => self.line(match (members.as_slice(), cv) {
-                ([_, _, ..], Some(cv)) => format!(
-                    "winner: an ensemble of {} cross-validated trials' fold models ({}; \
-                     {models} networks, out-of-fold score {})",
-                    members.len(),
-                    members
-                        .iter()
-                        .map(|m| format!("trial {} × {:.2}", m.trial, m.share))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    metric_text(cv.score)
-                ),
-                _ => format!(
-                    "winner: trial {trial} as the bag of its {models} fold models (each trained \
-                     on {}/{models} of the {rows} train + valid rows)",
-                    models.saturating_sub(1)
-                ),
-            }),
+                temperature,
+            } => {
+                let winner = match (members.as_slice(), cv) {
+                    ([_, _, ..], Some(cv)) => format!(
+                        "winner: an ensemble of {} cross-validated trials' fold models ({}; \
+                         {models} networks, out-of-fold score {})",
+                        members.len(),
+                        members
+                            .iter()
+                            .map(|m| format!("trial {} × {:.2}", m.trial, m.share))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        metric_text(cv.score)
+                    ),
+                    _ => format!(
+                        "winner: trial {trial} as the bag of its {models} fold models (each \
+                         trained on {}/{models} of the {rows} train + valid rows)",
+                        models.saturating_sub(1)
+                    ),
+                };
+                let calibrated = temperature.map_or(String::new(), |t| {
+                    format!("; probabilities softened by the temperature {t:.2} fitted out of fold")
+                });
+                self.line(winner + &calibrated)
+            }
             Event::Diverged { trial, epoch } => {
                 self.line(format!("trial {trial} diverged at epoch {epoch}"))
             }

@@ -261,14 +261,28 @@ impl Search {
         let Some(winner_cv) = self.trials.get(winner as usize).and_then(|t| t.cv) else {
             return;
         };
+        let classification = matches!(self.data.task, Task::Classification { .. });
+        let scoring = ensemble::Scoring {
+            outputs: self.data.task.outputs(),
+            classification,
+            scale: self.data.target_scale.map_or(1.0, |(_, std)| std as f64),
+        };
+        let pool = self.data.train_data();
+        let targets = ensemble::pool_targets(&pool);
+        // Out-of-fold predictions of the candidates selection may choose from (only the winner's
+        // without selection), for the selection and the calibration.
+        let selecting = self.config.ensemble && order.len() > 1;
+        let considered = if selecting { &order[..] } else { &order[..1] };
+        let oof = self.out_of_fold(&stage, considered, &pool);
         let mut counts = vec![0u32; order.len()];
         counts[0] = 1;
         let mut score = winner_cv;
-        if self.config.ensemble && order.len() > 1 {
-            if let Some((c, s)) = self.select_ensemble(&stage, &order) {
+        if let (true, Some(oof)) = (selecting, &oof) {
+            if let Some((c, s)) =
+                ensemble::select(oof, &targets, &stage.folds, scoring, ensemble::ROUNDS)
+            {
                 // Kept only when it ranks above the winner by the score the leaderboard
                 // compares (the winner's own comes from the trainer's metrics).
-                let classification = matches!(self.data.task, Task::Classification { .. });
                 let several = c.iter().filter(|&&n| n > 0).count() > 1;
                 if several
                     && s.objective(classification)
@@ -280,6 +294,13 @@ impl Search {
                 }
             }
         }
+        let temperature = oof
+            .filter(|_| classification)
+            .and_then(|oof| {
+                let mixture = ensemble::mixture(&oof, &counts)?;
+                crate::model::calibration::fit_temperature(&mixture, &targets, scoring.outputs)
+            })
+            .unwrap_or(1.0);
         // Members: largest count first, then best cross-validated.
         let mut picked: Vec<(usize, u32)> = order
             .iter()
@@ -296,7 +317,11 @@ impl Search {
                 models: std::mem::take(&mut stage.weights[i]),
             });
         }
-        let ensemble = Ensemble { members, cv: score };
+        let ensemble = Ensemble {
+            members,
+            cv: score,
+            temperature,
+        };
         let Some(lead) = ensemble.lead() else {
             return;
         };
@@ -306,31 +331,26 @@ impl Search {
             rows: self.data.train.rows() + self.data.valid.rows(),
             members: ensemble.shares(),
             cv: (ensemble.members.len() > 1).then_some(score),
+            temperature: (temperature != 1.0).then_some(temperature),
         });
         self.ensemble = Some(ensemble);
     }
 
-    /// Greedy ensemble selection over the complete candidates `order` (indices into the stage,
-    /// best first): each one's count and the ensemble's out-of-fold score.
-    fn select_ensemble(&self, stage: &CvStage, order: &[usize]) -> Option<(Vec<u32>, CvScore)> {
-        let pool = self.data.train_data();
-        let mut oof = Vec::with_capacity(order.len());
-        for &i in order {
-            let spec = &self.trials.get(*stage.candidates.get(i)? as usize)?.spec;
-            oof.push(ensemble::out_of_fold(
-                spec,
-                stage.weights.get(i)?,
-                &pool,
-                &stage.folds,
-            )?);
-        }
-        let scoring = ensemble::Scoring {
-            outputs: self.data.task.outputs(),
-            classification: matches!(self.data.task, Task::Classification { .. }),
-            scale: self.data.target_scale.map_or(1.0, |(_, std)| std as f64),
-        };
-        let targets = ensemble::pool_targets(&pool);
-        ensemble::select(&oof, &targets, &stage.folds, scoring, ensemble::ROUNDS)
+    /// Out-of-fold predictions over the pool of the stage's candidates `indices` (into the
+    /// stage), in that order; `None` when one lacks a trial or a fold model.
+    fn out_of_fold(
+        &self,
+        stage: &CvStage,
+        indices: &[usize],
+        pool: &crate::model::TrainData,
+    ) -> Option<Vec<Vec<f32>>> {
+        indices
+            .iter()
+            .map(|&i| {
+                let spec = &self.trials.get(*stage.candidates.get(i)? as usize)?.spec;
+                ensemble::out_of_fold(spec, stage.weights.get(i)?, pool, &stage.folds)
+            })
+            .collect()
     }
 
     /// After cross-validation (or without it): refit the winner when wanted, else stop.
