@@ -706,3 +706,42 @@ fn search_on_a_tiny_table_says_its_scores_are_coarse() {
         "{line}"
     );
 }
+
+#[test]
+fn no_calibration_keeps_the_raw_probabilities() {
+    let dir = workdir("no-calibration");
+    let model_at = |name: &str| dir.join(name);
+    for (name, extra) in [
+        ("calibrated.json", None),
+        ("raw.json", Some("--no-calibration")),
+    ] {
+        let path = model_at(name);
+        let mut args = vec![
+            "--epochs",
+            "240",
+            "--max-epochs",
+            "9",
+            "--backend",
+            "cpu",
+            "--seed",
+            "5",
+            "-q",
+            "--model",
+            p(&path),
+        ];
+        args.extend(extra);
+        let o = search_churned(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let read = |name: &str| -> ModelFile {
+        serde_json::from_slice(&std::fs::read(model_at(name)).unwrap()).unwrap()
+    };
+    let (calibrated, raw) = (read("calibrated.json"), read("raw.json"));
+    assert!(calibrated.temperature.is_some_and(|t| t > 1.0));
+    assert_eq!(raw.temperature, None);
+    assert_eq!(
+        (&raw.weights, &raw.bag, &raw.ensemble),
+        (&calibrated.weights, &calibrated.bag, &calibrated.ensemble),
+        "the same search"
+    );
+}

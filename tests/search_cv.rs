@@ -418,6 +418,25 @@ fn the_winners_probabilities_are_calibrated_on_its_out_of_fold_predictions() {
     };
     assert_eq!(probs, calibrated);
     assert_eq!(labels, automl::report::metrics::argmax_rows(&raw, classes));
+    // Without calibration, the same search keeps the raw probabilities.
+    let raw_config = SearchConfig {
+        calibrate: false,
+        ..config(5, 240)
+    };
+    let (plain, _) = run(raw_config, &data);
+    let p = plain.winner_ensemble().unwrap();
+    assert_eq!((&p.members, p.cv, p.temperature), (&e.members, e.cv, 1.0));
+    let plain_row = plain.leaderboard().unwrap().best_neural().unwrap().clone();
+    let Metrics::Classification(plain_test) = &plain_row.test else {
+        panic!("classification metrics expected");
+    };
+    assert_eq!(plain_test.accuracy, test.accuracy);
+    let expected = common::log_loss(&raw, &data.test.y, classes);
+    assert!((plain_test.log_loss.unwrap() - expected).abs() < 1e-9);
+    assert_eq!(plain_row.temperature, None);
+    let file = ModelFile::from_search(&plain).unwrap();
+    assert_eq!(file.temperature, None);
+    assert!(file.version < 4);
 }
 
 #[test]
@@ -656,6 +675,7 @@ fn a_state_saved_with_the_earlier_bag_field_resumes_with_the_same_winner() {
             if let automl::report::metrics::Metrics::Classification(m) = &mut r.test {
                 m.log_loss = None;
             }
+            r.temperature = None;
         }
         l
     };

@@ -96,6 +96,11 @@ pub struct SearchConfig {
     /// members and their shares ([`super::ensemble`]); it may choose the best candidate alone.
     #[serde(default = "default_bag")]
     pub ensemble: bool,
+    /// For classification, scale the bagged winner's class probabilities by a temperature
+    /// fitted on its out-of-fold predictions ([`crate::model::calibration`]); the predicted
+    /// classes do not change.
+    #[serde(default = "default_bag")]
+    pub calibrate: bool,
     /// Retrain the winner on train + validation before its test evaluation: `None` (default)
     /// does so when cross-validation ran (it showed the spec generalises across folds) and
     /// no bag was formed, `Some(true)` always (instead of a bag), `Some(false)` never.
@@ -153,6 +158,7 @@ impl Default for SearchConfig {
             cv_share: default_cv_share(),
             bag: default_bag(),
             ensemble: default_bag(),
+            calibrate: default_bag(),
             refit: None,
             resident_waiting: default_resident_waiting(),
         }

@@ -88,6 +88,11 @@ pub struct Args {
     /// out-of-fold predictions, which may keep the winner alone).
     #[arg(long)]
     no_ensemble: bool,
+    /// Keep the winner's raw class probabilities instead of softening them by a temperature
+    /// fitted on its out-of-fold predictions (the default for classification with a bag; the
+    /// predicted classes are the same either way).
+    #[arg(long)]
+    no_calibration: bool,
     /// Always retrain the winner on train + validation before its test evaluation, as one
     /// network (by default this happens when cross-validation ran and the winner is not bagged).
     #[arg(long, conflicts_with = "no_refit")]
@@ -121,7 +126,7 @@ pub struct Args {
     save_state: Option<PathBuf>,
     /// Continue a search saved with `--save-state`: data, settings, trials and the budget already
     /// spent come from the file.
-    #[arg(long, conflicts_with_all = ["data", "delimiter", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag", "no_ensemble", "space", "print_space"])]
+    #[arg(long, conflicts_with_all = ["data", "delimiter", "target", "task", "exclude", "budget", "epochs", "sampler", "inherit", "seed", "max_epochs", "parallel", "no_baselines", "cv_folds", "cv_candidates", "no_refit", "no_bag", "no_ensemble", "no_calibration", "space", "print_space"])]
     resume: Option<PathBuf>,
 }
 
@@ -217,6 +222,7 @@ fn config(args: &Args) -> SearchConfig {
         cv_candidates: args.cv_candidates as usize,
         bag: !args.no_bag,
         ensemble: !args.no_ensemble,
+        calibrate: !args.no_calibration,
         refit: match (args.refit, args.no_refit) {
             (true, _) => Some(true),
             (_, true) => Some(false),

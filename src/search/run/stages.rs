@@ -295,7 +295,7 @@ impl Search {
             }
         }
         let temperature = oof
-            .filter(|_| classification)
+            .filter(|_| classification && self.config.calibrate)
             .and_then(|oof| {
                 let mixture = ensemble::mixture(&oof, &counts)?;
                 crate::model::calibration::fit_temperature(&mixture, &targets, scoring.outputs)
