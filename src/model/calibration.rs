@@ -1,5 +1,5 @@
 //! Temperature scaling of class probabilities (Guo et al., "On calibration of modern neural
-//! networks", ICML 2017; the calibration AutoGluon fits to its ensembles).
+//! networks", ICML 2017; AutoGluon offers the same for its predictors).
 //!
 //! A network trained with cross-entropy tends to be more confident on rows it has not seen than
 //! it is right, and a confident mistake dominates the log loss. Temperature scaling divides the
