@@ -57,6 +57,11 @@ pub fn import(text: &str, table: Option<(Table, RoleOptions)>) -> Result<Importe
     } else {
         format!("{parameters} parameters, trained on {}", file.dataset)
     };
+    if let Some(t) = file.temperature {
+        message.push_str(&format!(
+            ", its class probabilities softened by the temperature {t:.2} fitted out of fold"
+        ));
+    }
     let scored = match table {
         Some((table, _)) => match score(&file, &table) {
             Ok((prepared, sentence)) => {

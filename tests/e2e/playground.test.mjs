@@ -223,6 +223,7 @@ test("CSV upload: profile, search, best model exported and re-imported", async (
     // Scored again on exactly the rows its search held out: the leaderboard's test accuracy.
     const note = await page.textContent("#notice");
     assert.match(note, /Imported model/);
+    if (model.temperature) assert.match(note, new RegExp(`softened by the temperature ${model.temperature.toFixed(2)}`));
     const scored = note.match(/held out for testing it classifies (\d+) of (\d+) correctly \(accuracy ([\d.]+)\)/);
     assert.ok(scored, note);
     const best = (await leaderboardRows(page)).find((r) => r.kind === "neural");
