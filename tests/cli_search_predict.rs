@@ -28,6 +28,9 @@ const QUICK: &[&str] = &[
     "-q",
 ];
 
+/// A small CPU search with an epoch budget, as the predict tests run it.
+const SMALL_SEARCH: &[&str] = &["--epochs", "240", "--max-epochs", "9", "--backend", "cpu"];
+
 /// `automl search` on customers.csv with target `churned` and the `extra` arguments.
 fn search_churned(extra: &[&str]) -> Output {
     let mut args = vec!["search", "--data", CUSTOMERS, "--target", "churned"];
@@ -59,18 +62,9 @@ fn search_and_predict(dir: &Path, target: &str, seed: &str) -> (RunExport, Model
         dir.join("predictions.csv"),
     );
     let journal = dir.join("trials.jsonl");
-    let o = automl(&[
-        "search",
-        "--data",
-        CUSTOMERS,
-        "--target",
-        target,
-        "--epochs",
-        "240",
-        "--max-epochs",
-        "9",
-        "--backend",
-        "cpu",
+    let mut args = vec!["search", "--data", CUSTOMERS, "--target", target];
+    args.extend_from_slice(SMALL_SEARCH);
+    args.extend_from_slice(&[
         "--seed",
         seed,
         "--out",
@@ -80,6 +74,7 @@ fn search_and_predict(dir: &Path, target: &str, seed: &str) -> (RunExport, Model
         "--journal",
         p(&journal),
     ]);
+    let o = automl(&args);
     assert!(o.status.success(), "search failed: {}", stderr(&o));
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(table.contains("rank") && (table.contains("majority") || table.contains("mean")));
@@ -716,19 +711,8 @@ fn no_calibration_keeps_the_raw_probabilities() {
         ("raw.json", Some("--no-calibration")),
     ] {
         let path = model_at(name);
-        let mut args = vec![
-            "--epochs",
-            "240",
-            "--max-epochs",
-            "9",
-            "--backend",
-            "cpu",
-            "--seed",
-            "5",
-            "-q",
-            "--model",
-            p(&path),
-        ];
+        let mut args = SMALL_SEARCH.to_vec();
+        args.extend_from_slice(&["--seed", "5", "-q", "--model", p(&path)]);
         args.extend(extra);
         let o = search_churned(&args);
         assert!(o.status.success(), "{}", stderr(&o));
