@@ -272,8 +272,11 @@ impl Search {
         // Out-of-fold predictions of the candidates selection may choose from (only the winner's
         // without selection), for the selection and the calibration.
         let selecting = self.config.ensemble && order.len() > 1;
+        let calibrating = classification && self.config.calibrate;
         let considered = if selecting { &order[..] } else { &order[..1] };
-        let oof = self.out_of_fold(&stage, considered, &pool);
+        let oof = (selecting || calibrating)
+            .then(|| self.out_of_fold(&stage, considered, &pool))
+            .flatten();
         let mut counts = vec![0u32; order.len()];
         counts[0] = 1;
         let mut score = winner_cv;
@@ -295,7 +298,7 @@ impl Search {
             }
         }
         let temperature = oof
-            .filter(|_| classification && self.config.calibrate)
+            .filter(|_| calibrating)
             .and_then(|oof| {
                 let mixture = ensemble::mixture(&oof, &counts)?;
                 crate::model::calibration::fit_temperature(&mixture, &targets, scoring.outputs)
